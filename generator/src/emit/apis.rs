@@ -1,0 +1,722 @@
+//! Operations → one module per tag (`src/apis/<tag>.rs`): an API struct with one method per
+//! operation, each returning a request builder with `.send()` (and `.stream()`/`.pages()`
+//! for paginated lists).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, doc_lines, plain};
+use super::ident;
+use super::types::rust_type;
+use crate::ir::*;
+
+/// The source of `src/apis/<tag>.rs`.
+pub fn tag_module(api: &Api, tag: &Tag) -> TokenStream {
+    let api_name = format_ident!("{}Api", crate::naming::type_ident(&tag.name.wire));
+    let tag_docs = doc_attrs(
+        &tag.docs,
+        &format!("Operations tagged `{}`.", tag.name.wire),
+    );
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    for op in &tag.operations {
+        let (method, builder) = operation(api, op);
+        methods.push(method);
+        builders.push(builder);
+    }
+    quote! {
+        #tag_docs
+        #[derive(Debug, Clone)]
+        pub struct #api_name {
+            client: crate::Client,
+        }
+        impl #api_name {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                #api_name { client }
+            }
+            #(#methods)*
+        }
+        #(#builders)*
+    }
+}
+
+/// Arguments of the tag method: path parameters, required query/header parameters, body.
+fn is_argument(p: &Param) -> bool {
+    p.location == ParamLocation::Path || p.required
+}
+
+/// Whether an optional query parameter gets typed setters from the resource vocabulary
+/// (then its builder field is `Vec<String>`, or `Option<String>` for filters).
+fn is_typed(api: &Api, op: &Operation, p: &Param) -> bool {
+    let Some(v) = op.query_vocabulary.map(|i| &api.query_vocabularies[i]) else {
+        return false;
+    };
+    if is_argument(p) {
+        return false;
+    }
+    match p.role {
+        Some(QueryRole::With) => !v.relations.is_empty(),
+        Some(QueryRole::Count) => !v.countable.is_empty(),
+        Some(QueryRole::Show) => !v.fields.is_empty(),
+        Some(QueryRole::OrderBy) => api.sort_syntax.is_some() && !v.fields.is_empty(),
+        Some(QueryRole::Filter) => api.filter_syntax.is_some() && !v.fields.is_empty(),
+        _ => false,
+    }
+}
+
+fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let method_name = ident(&op.name.rust);
+    let builder = ident(&op.builder.rust);
+    let vocab = op.query_vocabulary.map(|i| &api.query_vocabularies[i]);
+    let has_show = vocab.is_some() && op.params.iter().any(|p| p.role == Some(QueryRole::Show));
+    // The generic output parameter exists only for operations whose responses `show` can trim.
+    let item_ty = match (&op.pagination, op.success.iter().find_map(|s| s.ty.clone())) {
+        (Some(p), _) => Some(p.item.clone()),
+        (None, t) => t,
+    };
+    let generic = has_show.then(|| {
+        let full = rust_type(api, &item_ty.clone().unwrap_or(TypeRef::Json));
+        (quote!(<T = #full>), quote!(<T>))
+    });
+    let (decl_generics, use_generics) = generic.clone().unwrap_or_default();
+
+    // Fields of the builder.
+    let mut fields = Vec::new();
+    let mut init = Vec::new();
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    let mut field_names = Vec::new();
+    for p in &op.params {
+        let name = ident(&p.name.rust);
+        field_names.push(name.clone());
+        let ty = rust_type(api, &p.ty);
+        let pdocs = doc_attrs(
+            &p.docs,
+            &format!(
+                "`{}` ({} parameter).",
+                p.name.wire,
+                location_name(p.location)
+            ),
+        );
+        if is_argument(p) {
+            fields.push(quote!(#name: #ty,));
+            args.push((name.clone(), ty.clone(), p));
+            init.push(quote!(#name,));
+            continue;
+        }
+        let typed = vocab
+            .filter(|_| is_typed(api, op, p))
+            .and_then(|v| typed_setter(api, op, v, p, &builder, &use_generics));
+        match (p.role, typed) {
+            (
+                Some(QueryRole::With | QueryRole::Show | QueryRole::Count | QueryRole::OrderBy),
+                Some(setter),
+            ) => {
+                fields.push(quote!(#name: ::std::vec::Vec<::std::string::String>,));
+                init.push(quote!(#name: ::std::vec::Vec::new(),));
+                setters.push(setter);
+            }
+            (Some(QueryRole::Filter), Some(setter)) => {
+                fields.push(quote!(#name: ::std::option::Option<::std::string::String>,));
+                init.push(quote!(#name: ::std::option::Option::None,));
+                setters.push(setter);
+            }
+            _ => {
+                fields.push(quote!(#name: ::std::option::Option<#ty>,));
+                init.push(quote!(#name: ::std::option::Option::None,));
+                setters.push(quote! {
+                    #pdocs
+                    pub fn #name(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                        self.#name = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                });
+            }
+        }
+    }
+
+    // Body.
+    let mut body_arg = None;
+    if let Some(body) = &op.body {
+        let ty = rust_type(api, &body.ty);
+        let encode = encode_body(api, body, &ty);
+        fields.push(quote!(body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,));
+        field_names.push(format_ident!("body"));
+        init.push(quote!(body,));
+        body_arg = Some((ty, encode, body.encoding));
+    }
+
+    let method_docs = {
+        let mut lines = doc_lines(&op.docs, &format!("`{} {}`", op.method.as_str(), op.path));
+        lines.push(String::new());
+        lines.push(format!("`{} {}`", op.method.as_str(), op.path));
+        if !op.scopes.is_empty() {
+            lines.push(String::new());
+            lines.push(format!("Scopes: `{}`.", op.scopes.join("`, `")));
+        }
+        if !op.error_statuses.is_empty() {
+            lines.push(String::new());
+            lines.push(format!("Errors: {}.", op.error_statuses.join(", ")));
+        }
+        plain(&lines)
+    };
+    let into_arg = |p: &Param| p.location != ParamLocation::Path && matches!(p.ty, TypeRef::String);
+    let mut arg_decls: Vec<TokenStream> = args
+        .iter()
+        .map(|(n, ty, p)| {
+            if into_arg(p) {
+                quote!(#n: impl ::std::convert::Into<#ty>)
+            } else {
+                quote!(#n: #ty)
+            }
+        })
+        .collect();
+    let arg_inits = args
+        .iter()
+        .filter(|(_, _, p)| into_arg(p))
+        .map(|(n, _, _)| quote!(let #n = #n.into();));
+    let body_init = match &body_arg {
+        Some((_, encode, BodyEncoding::Bytes)) => {
+            arg_decls.push(quote!(body: impl ::std::convert::Into<::std::vec::Vec<u8>>));
+            quote!(let body = body.into(); let body = #encode;)
+        }
+        Some((ty, encode, _)) => {
+            arg_decls.push(quote!(body: &#ty));
+            quote!(let body = #encode;)
+        }
+        None => quote!(),
+    };
+    let phantom_init = generic
+        .as_ref()
+        .map(|_| quote!(_output: ::std::marker::PhantomData,));
+    let phantom_field = generic
+        .as_ref()
+        .map(|_| quote!(_output: ::std::marker::PhantomData<fn() -> T>,));
+    let method = quote! {
+        #method_docs
+        pub fn #method_name(&self, #(#arg_decls),*) -> #builder {
+            #(#arg_inits)*
+            #body_init
+            #builder { client: self.client.clone(), #(#init)* timeout: ::std::option::Option::None, #phantom_init }
+        }
+    };
+
+    let spec = request_spec(api, op);
+    let (output, decode) = output_and_decode(api, op, generic.is_some());
+    let body_param = if decode.to_string().contains("body") {
+        format_ident!("body")
+    } else {
+        format_ident!("_body")
+    };
+    let method_str = op.method.as_str();
+    let template = &op.path;
+    let streams = op
+        .pagination
+        .as_ref()
+        .map(|p| pagination_methods(api, op, p, generic.is_some()));
+    let builder_doc = format!(
+        " Request builder for `{} {}`; send it with `.send().await`.",
+        op.method.as_str(),
+        op.path
+    );
+    // Models derive Clone and Debug, which the derived impls of the builder require of T.
+    let impl_generics = generic.as_ref().map(
+        |_| quote!(<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>),
+    );
+    let builder_def = quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send()` is awaited"]
+        pub struct #builder #decl_generics {
+            client: crate::Client,
+            #(#fields)*
+            timeout: ::std::option::Option<::std::time::Duration>,
+            #phantom_field
+        }
+        impl #impl_generics #builder #use_generics {
+            #(#setters)*
+            /// Timeout for this request, overriding the client's.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+            fn request_spec(&self) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
+                #spec
+            }
+            /// Sends the request.
+            pub async fn send(self) -> ::std::result::Result<crate::Response<#output>, crate::Error> {
+                let spec = self.request_spec()?;
+                let raw = self.client.execute(spec).await?;
+                self.client.finish(#method_str, #template, raw, |status, #body_param| {
+                    #decode
+                })
+            }
+            #streams
+        }
+    };
+    (method, builder_def)
+}
+
+fn location_name(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// Typed setters for query-role parameters, from the resource's vocabulary.
+fn typed_setter(
+    api: &Api,
+    op: &Operation,
+    v: &QueryVocabulary,
+    p: &Param,
+    builder: &proc_macro2::Ident,
+    use_generics: &TokenStream,
+) -> Option<TokenStream> {
+    let name = ident(&p.name.rust);
+    let raw = format_ident!("{}_raw", p.name.rust.trim_end_matches('_'));
+    let [fields_enum, relations_enum, count_enum] = v.enum_names.clone().map(|n| ident(&n));
+    let list_setter = |enum_ty: &proc_macro2::Ident, what: &str| {
+        let doc = format!(" Adds {what} (`{}`).", p.name.wire);
+        let raw_doc = format!(
+            " Adds a raw `{}` value (for example dot notation for nested relations).",
+            p.name.wire
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #name(mut self, values: impl ::std::iter::IntoIterator<Item = crate::query::#enum_ty>) -> Self {
+                self.#name.extend(values.into_iter().map(|v| v.as_str().to_owned()));
+                self
+            }
+            #[doc = #raw_doc]
+            pub fn #raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.#name.push(value.into());
+                self
+            }
+        }
+    };
+    match p.role? {
+        QueryRole::With if !v.relations.is_empty() => {
+            Some(list_setter(&relations_enum, "relations to eager-load"))
+        }
+        QueryRole::Count if !v.countable.is_empty() => {
+            Some(list_setter(&count_enum, "to-many relations to count"))
+        }
+        QueryRole::Show if !v.fields.is_empty() => {
+            let partial = ident(&api.types[v.partial_type].name.rust);
+            let moves = op
+                .params
+                .iter()
+                .filter(|q| q.name.rust != p.name.rust)
+                .map(|q| ident(&q.name.rust));
+            let body_move = op.body.as_ref().map(|_| quote!(body: self.body,));
+            let _ = use_generics;
+            let doc = format!(" Returns only these fields (`{}`); the response then decodes as the partial type, in which every field is optional.", p.name.wire);
+            let raw_doc = format!(" Adds a raw `{}` value (for example `relation.field`); the response decodes as the partial type.", p.name.wire);
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #name(mut self, fields: impl ::std::iter::IntoIterator<Item = crate::query::#fields_enum>) -> #builder<crate::models::#partial> {
+                    self.#name.extend(fields.into_iter().map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()));
+                    #builder {
+                        client: self.client,
+                        #(#moves: self.#moves,)*
+                        #name: self.#name,
+                        #body_move
+                        timeout: self.timeout,
+                        _output: ::std::marker::PhantomData,
+                    }
+                }
+                #[doc = #raw_doc]
+                pub fn #raw(self, field: impl ::std::convert::Into<::std::string::String>) -> #builder<crate::models::#partial> {
+                    let mut next = self.#name(::std::iter::empty());
+                    next.#name.push(field.into());
+                    next
+                }
+            })
+        }
+        QueryRole::OrderBy if api.sort_syntax.is_some() && !v.fields.is_empty() => {
+            let doc = format!(
+                " Adds a sort key (`{}`); later keys break ties. `{}::Id.desc()` sorts descending.",
+                p.name.wire, v.enum_names[0]
+            );
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #name(mut self, sort: impl ::std::convert::Into<crate::query::Sort<crate::query::#fields_enum>>) -> Self {
+                    self.#name.push(sort.into().render(&crate::query::SORT_SYNTAX));
+                    self
+                }
+                /// Adds a raw sort key in the API's syntax.
+                pub fn #raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.#name.push(value.into());
+                    self
+                }
+            })
+        }
+        QueryRole::Filter if api.filter_syntax.is_some() && !v.fields.is_empty() => {
+            let doc = format!(
+                " Sets the filter (`{}`), written and escaped in the API's syntax.",
+                p.name.wire
+            );
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #name(mut self, filter: crate::query::Filter<crate::query::#fields_enum>) -> Self {
+                    self.#name = ::std::option::Option::Some(filter.render(&crate::query::FILTER_SYNTAX));
+                    self
+                }
+                /// Sets a raw filter expression, sent as is.
+                pub fn #raw(mut self, expression: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.#name = ::std::option::Option::Some(expression.into());
+                    self
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Code that encodes `body` (a `&T`, or `Vec<u8>` for raw bodies) into a `Result<RequestBody, String>`.
+fn encode_body(api: &Api, body: &Body, _ty: &TokenStream) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Json => quote! {
+            ::serde_json::to_vec(body).map(crate::runtime::client::RequestBody::Json).map_err(|e| e.to_string())
+        },
+        BodyEncoding::Form => quote! {
+            ::serde_urlencoded::to_string(body).map(crate::runtime::client::RequestBody::Form).map_err(|e| e.to_string())
+        },
+        BodyEncoding::Bytes => {
+            let mt = &body.media_type;
+            quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::runtime::client::RequestBody::Bytes(body, #mt)))
+        }
+        BodyEncoding::Multipart => {
+            let TypeRef::Named(id) = &body.ty else {
+                return quote!(::std::result::Result::Err(
+                    "multipart body is not an object".to_owned()
+                ));
+            };
+            match &api.types[*id].kind {
+                TypeKind::Struct(s) => {
+                    let parts = s.fields.iter().map(|f| {
+                        let n = ident(&f.name.rust);
+                        let wire = &f.name.wire;
+                        let value = if f.ty == TypeRef::Binary {
+                            quote!(crate::runtime::client::MultipartValue::File(v.0.clone()))
+                        } else {
+                            quote!(crate::runtime::client::MultipartValue::Text(crate::runtime::client::to_param(v)))
+                        };
+                        let access = if f.boxed { quote!(&**v) } else { quote!(v) };
+                        let _ = access;
+                        match (f.required, f.nullable) {
+                            (true, false) => quote! { { let v = &body.#n; parts.push((#wire.to_owned(), #value)); } },
+                            (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(v) = &body.#n { parts.push((#wire.to_owned(), #value)); } },
+                            (false, true) => quote! { if let ::std::option::Option::Some(::std::option::Option::Some(v)) = &body.#n { parts.push((#wire.to_owned(), #value)); } },
+                        }
+                    });
+                    quote! {{
+                        let mut parts = ::std::vec::Vec::new();
+                        #(#parts)*
+                        ::std::result::Result::<_, ::std::string::String>::Ok(crate::runtime::client::RequestBody::Multipart(parts))
+                    }}
+                }
+                _ => quote! {
+                    ::serde_json::to_vec(body).map(|b| crate::runtime::client::RequestBody::Multipart(vec![("body".to_owned(), crate::runtime::client::MultipartValue::Text(::std::string::String::from_utf8_lossy(&b).into_owned()))])).map_err(|e| e.to_string())
+                },
+            }
+        }
+    }
+}
+
+/// The body of `request_spec()`.
+fn request_spec(api: &Api, op: &Operation) -> TokenStream {
+    let mut path_parts = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let lit = &rest[..start];
+        if !lit.is_empty() {
+            path_parts.push(quote!(path.push_str(#lit);));
+        }
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len() - 1);
+        let name = &rest[start + 1..end];
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name.wire == name)
+        {
+            let n = ident(&p.name.rust);
+            path_parts.push(quote!(path.push_str(&crate::runtime::client::encode_path(&crate::runtime::client::to_param(&self.#n)));));
+        }
+        rest = &rest[end + 1..];
+    }
+    if !rest.is_empty() {
+        path_parts.push(quote!(path.push_str(#rest);));
+    }
+    let mut query = Vec::new();
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+    {
+        let n = ident(&p.name.rust);
+        let wire = &p.name.wire;
+        let push = if matches!(p.ty, TypeRef::Vec(_)) && p.explode {
+            quote!(for v in value { query.push((#wire, crate::runtime::client::to_param(v))); })
+        } else if matches!(p.ty, TypeRef::Vec(_)) {
+            quote!(if !value.is_empty() { query.push((#wire, value.iter().map(crate::runtime::client::to_param).collect::<::std::vec::Vec<_>>().join(","))); })
+        } else {
+            quote!(query.push((#wire, crate::runtime::client::to_param(value)));)
+        };
+        // Typed list roles accumulate in a plain Vec<String>; everything else is optional.
+        let typed_list = is_typed(api, op, p) && p.role != Some(QueryRole::Filter);
+        let push = if typed_list && !(matches!(p.ty, TypeRef::Vec(_)) && p.explode) {
+            quote!(if !value.is_empty() { query.push((#wire, value.join(","))); })
+        } else {
+            push
+        };
+        query.push(if is_argument(p) || typed_list {
+            quote!({ let value = &self.#n; #push })
+        } else {
+            quote!(if let ::std::option::Option::Some(value) = &self.#n { #push })
+        });
+    }
+    let header_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let n = ident(&p.name.rust);
+        let wire = p.name.wire.to_ascii_lowercase();
+        if is_argument(p) {
+            quote!(headers.push((#wire, crate::runtime::client::to_param(&self.#n)));)
+        } else {
+            quote!(if let ::std::option::Option::Some(value) = &self.#n { headers.push((#wire, crate::runtime::client::to_param(value))); })
+        }
+    });
+    let cookies: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Cookie)
+        .map(|p| {
+            let n = ident(&p.name.rust);
+            let wire = &p.name.wire;
+            if is_argument(p) {
+                quote!(cookies.push(::std::format!("{}={}", #wire, crate::runtime::client::to_param(&self.#n)));)
+            } else {
+                quote!(if let ::std::option::Option::Some(value) = &self.#n { cookies.push(::std::format!("{}={}", #wire, crate::runtime::client::to_param(value))); })
+            }
+        })
+        .collect();
+    let cookie_code = (!cookies.is_empty()).then(|| {
+        quote! {
+            let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            #(#cookies)*
+            if !cookies.is_empty() { headers.push(("cookie", cookies.join("; "))); }
+        }
+    });
+    let body = if op.body.is_some() {
+        quote!(self
+            .body
+            .clone()
+            .map_err(|e| crate::Error::Config(::std::format!(
+                "cannot encode the request body: {e}"
+            )))?)
+    } else {
+        quote!(crate::runtime::client::RequestBody::Empty)
+    };
+    let method = format_ident!("{}", op.method.as_str());
+    let server = op.server;
+    let template = &op.path;
+    let query_mut = (!query.is_empty()).then(|| quote!(mut));
+    let headers_mut = (op
+        .params
+        .iter()
+        .any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)))
+    .then(|| quote!(mut));
+    quote! {
+        let mut path = ::std::string::String::new();
+        #(#path_parts)*
+        #[allow(unused_mut)]
+        let #query_mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        #(#query)*
+        let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        #(#header_pushes)*
+        #cookie_code
+        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
+            method: ::reqwest::Method::#method,
+            server: #server,
+            template: #template,
+            path,
+            query,
+            headers,
+            body: #body,
+            timeout: self.timeout,
+        })
+    }
+}
+
+/// The output type of `send()` and the closure body that decodes a success status.
+fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, TokenStream) {
+    let template = &op.path;
+    if let Some(p) = &op.pagination {
+        let item = if generic {
+            quote!(T)
+        } else {
+            rust_type(api, &p.item)
+        };
+        let layout = ident(&api.page_layouts[p.layout].name.rust);
+        let ty = quote!(crate::runtime::pagination::Page<#item, crate::apis::#layout>);
+        let statuses = op
+            .success
+            .iter()
+            .filter(|s| s.ty.is_some())
+            .map(|s| status_pattern(&s.status));
+        return (
+            ty.clone(),
+            quote! {
+                match status {
+                    #( #statuses => ::std::option::Option::Some(crate::runtime::error::decode_json::<#ty>(body, #template, status)), )*
+                    _ => ::std::option::Option::None,
+                }
+            },
+        );
+    }
+    let typed: Vec<&SuccessResponse> = op.success.iter().collect();
+    let distinct: Vec<&Option<TypeRef>> = {
+        let mut v: Vec<&Option<TypeRef>> = Vec::new();
+        for s in &typed {
+            if !v.contains(&&s.ty) {
+                v.push(&s.ty);
+            }
+        }
+        v
+    };
+    let value_ty = |t: &Option<TypeRef>| -> TokenStream {
+        match t {
+            None => quote!(()),
+            Some(TypeRef::Binary) => quote!(::std::vec::Vec<u8>),
+            Some(t) if generic => {
+                let _ = t;
+                quote!(T)
+            }
+            Some(t) => rust_type(api, t),
+        }
+    };
+    let decode_one = |t: &Option<TypeRef>| -> TokenStream {
+        match t {
+            None => quote!(::std::result::Result::Ok(())),
+            Some(TypeRef::Binary) => quote!(::std::result::Result::Ok(body.to_vec())),
+            Some(_) => {
+                let ty = value_ty(t);
+                quote!(crate::runtime::error::decode_json::<#ty>(body, #template, status))
+            }
+        }
+    };
+    match distinct.len() {
+        0 => (
+            quote!(()),
+            quote! {
+                match status {
+                    200..=299 => ::std::option::Option::Some(::std::result::Result::Ok(())),
+                    _ => ::std::option::Option::None,
+                }
+            },
+        ),
+        1 => {
+            let ty = value_ty(distinct[0]);
+            let statuses = typed.iter().map(|s| status_pattern(&s.status));
+            let dec = decode_one(distinct[0]);
+            (
+                ty,
+                quote! {
+                    match status {
+                        #( #statuses )|* => ::std::option::Option::Some(#dec),
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
+        }
+        _ => {
+            // Several success shapes: decode by status into the first matching shape's JSON.
+            let arms = typed.iter().map(|s| {
+                let pat = status_pattern(&s.status);
+                let dec = match &s.ty {
+                    None => quote!(::std::result::Result::Ok(::serde_json::Value::Null)),
+                    Some(TypeRef::Binary) => quote!(::std::result::Result::Ok(::serde_json::Value::String(::std::string::String::from_utf8_lossy(body).into_owned()))),
+                    Some(t) => {
+                        let ty = rust_type(api, t);
+                        quote!(crate::runtime::error::decode_json::<#ty>(body, #template, status).and_then(|v| ::serde_json::to_value(v).map_err(|e| crate::Error::Config(e.to_string()))))
+                    }
+                };
+                quote!(#pat => ::std::option::Option::Some(#dec),)
+            });
+            (
+                quote!(::serde_json::Value),
+                quote! {
+                    match status {
+                        #(#arms)*
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
+        }
+    }
+}
+
+fn status_pattern(status: &str) -> TokenStream {
+    if let Ok(code) = status.parse::<u16>() {
+        return quote!(#code);
+    }
+    let upper = status.to_ascii_uppercase();
+    if upper.len() == 3 && upper.ends_with("XX") {
+        if let Some(d) = upper.chars().next().and_then(|c| c.to_digit(10)) {
+            let lo = (d * 100) as u16;
+            let hi = lo + 99;
+            return quote!(#lo..=#hi);
+        }
+    }
+    quote!(200..=299)
+}
+
+fn pagination_methods(api: &Api, op: &Operation, p: &Pagination, generic: bool) -> TokenStream {
+    let item = if generic {
+        quote!(T)
+    } else {
+        rust_type(api, &p.item)
+    };
+    let layout = ident(&api.page_layouts[p.layout].name.rust);
+    let find = |wire: &str| {
+        op.params
+            .iter()
+            .find(|x| x.name.wire == wire && x.location == ParamLocation::Query)
+    };
+    let (Some(limit), Some(offset)) = (find(&p.limit_param), find(&p.offset_param)) else {
+        return quote!();
+    };
+    let (l, o) = (ident(&limit.name.rust), ident(&offset.name.rust));
+    let (lt, ot) = (rust_type(api, &limit.ty), rust_type(api, &offset.ty));
+    let default_limit = 100u64;
+    quote! {
+        /// Streams every page, advancing the offset by the number of records received.
+        /// Ends on an empty or short page, or when the offset reaches the reported total.
+        pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<crate::Response<crate::runtime::pagination::Page<#item, crate::apis::#layout>>, crate::Error>> {
+            let limit = self.#l.map(|v| v as u64).unwrap_or(#default_limit);
+            let offset = self.#o.map(|v| v as u64).unwrap_or(0);
+            crate::runtime::pagination::pages(offset, limit, move |offset, limit| {
+                let mut next = self.clone();
+                next.#o = ::std::option::Option::Some(offset as #ot);
+                next.#l = ::std::option::Option::Some(limit as #lt);
+                next.send()
+            })
+        }
+        /// Streams every record of every page (see [`Self::pages`]); holds one page at a time.
+        pub fn stream(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> {
+            let limit = self.#l.map(|v| v as u64).unwrap_or(#default_limit);
+            let offset = self.#o.map(|v| v as u64).unwrap_or(0);
+            crate::runtime::pagination::items(offset, limit, move |offset, limit| {
+                let mut next = self.clone();
+                next.#o = ::std::option::Option::Some(offset as #ot);
+                next.#l = ::std::option::Option::Some(limit as #lt);
+                next.send()
+            })
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Doc comments from spec text: one `#[doc]` attribute per line, made safe for rustdoc.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Docs;
+
+/// `#[doc = "..."]` attributes for `docs`, or for `fallback` when the spec has no text.
+pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
+    let lines = doc_lines(docs, fallback);
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#[doc = #l])
+    });
+    let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
+    quote!(#(#attrs)* #deprecated)
+}
+
+/// Doc attributes for plain lines.
+pub fn plain(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// The lines of a doc comment: summary, description, constraints, provenance.
+pub fn doc_lines(docs: &Docs, fallback: &str) -> Vec<String> {
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(s) = &docs.summary {
+        paragraphs.push(s.clone());
+    }
+    if let Some(d) = &docs.description {
+        if docs.summary.as_deref() != Some(d.as_str()) {
+            paragraphs.push(d.clone());
+        }
+    }
+    if paragraphs.is_empty() {
+        paragraphs.push(fallback.to_owned());
+    }
+    if !docs.constraints.is_empty() {
+        paragraphs.push(format!("Constraints: {}.", docs.constraints.join(", ")));
+    }
+    if let Some(p) = &docs.provenance {
+        paragraphs.push(p.clone());
+    }
+    let mut lines = Vec::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        lines.extend(sanitize(p));
+    }
+    lines
+}
+
+/// Spec text is Markdown written for HTML renderers: neutralize what rustdoc would take for
+/// code to compile (indented blocks, untyped fences) and trailing whitespace.
+fn sanitize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.replace("\r\n", "\n").lines() {
+        let trimmed = line.trim_end();
+        let mut l = trimmed.trim_start().to_owned();
+        if l.starts_with("```") {
+            let lang = l.trim_start_matches('`').trim();
+            if lang.is_empty() || !matches!(lang, "text" | "json" | "yaml" | "sh" | "bash" | "http")
+            {
+                l = "```text".into();
+            }
+        }
+        out.push(l);
+    }
+    // An unclosed fence would swallow the rest of the item's docs.
+    if out.iter().filter(|l| l.starts_with("```")).count() % 2 == 1 {
+        out.push("```".into());
+    }
+    out
+}

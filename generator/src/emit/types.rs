@@ -1,0 +1,315 @@
+//! Type references and model definitions (`src/models/`).
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::ident;
+use crate::ir::*;
+
+/// The Rust type of a type reference (fully qualified paths only).
+pub fn rust_type(api: &Api, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Int(IntWidth::I32) => quote!(i32),
+        TypeRef::Int(IntWidth::I64) => quote!(i64),
+        TypeRef::Int(IntWidth::U32) => quote!(u32),
+        TypeRef::Int(IntWidth::U64) => quote!(u64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::DateTime => quote!(crate::runtime::datetime::DateTime),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::Binary => quote!(crate::runtime::serde_helpers::Binary),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Named(id) => {
+            let name = ident(&api.types[*id].name.rust);
+            quote!(crate::models::#name)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+    }
+}
+
+/// Whether values of `t` have a `Default`.
+fn has_default(t: &TypeRef) -> bool {
+    matches!(
+        t,
+        TypeRef::String
+            | TypeRef::Bool
+            | TypeRef::Int(_)
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Json
+            | TypeRef::Vec(_)
+            | TypeRef::Map(_)
+            | TypeRef::Binary
+    )
+}
+
+/// Whether `t` can derive `Eq`/`Hash` (no floats, no JSON values).
+fn is_eq(api: &Api, t: &TypeRef, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match t {
+        TypeRef::F32 | TypeRef::F64 | TypeRef::Json => false,
+        TypeRef::Vec(i) | TypeRef::Map(i) => is_eq(api, i, depth + 1),
+        TypeRef::Named(id) => match &api.types[*id].kind {
+            TypeKind::Enum(_) => true,
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// The source of one model file.
+pub fn model(api: &Api, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name.rust);
+    let docs = doc_attrs(&def.docs, &format!("`{}`", def.name.wire));
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(api, &name, docs, s),
+        TypeKind::Enum(e) => enum_def(&name, docs, e),
+        TypeKind::Union(u) => union_def(api, &name, docs, u),
+        TypeKind::Alias(t) => {
+            let ty = rust_type(api, t);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+    let mut fields = Vec::new();
+    let mut default = true;
+    for f in &s.fields {
+        let fname = ident(&f.name.rust);
+        let mut ty = rust_type(api, &f.ty);
+        if f.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        let wire = &f.name.wire;
+        let rename = (f.name.rust != *wire).then(|| quote!(rename = #wire,));
+        let fdocs = doc_attrs(&f.docs, &format!("`{wire}`"));
+        let (ty, serde) = match (f.required, f.nullable) {
+            (true, false) => {
+                default &= has_default(&f.ty) && !f.boxed;
+                (ty, rename.map(|r| quote!(#[serde(#r)])))
+            }
+            (true, true) => (
+                quote!(::std::option::Option<#ty>),
+                rename.map(|r| quote!(#[serde(#r)])),
+            ),
+            (false, false) => (
+                quote!(::std::option::Option<#ty>),
+                Some(
+                    quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
+                ),
+            ),
+            (false, true) => (
+                quote!(::std::option::Option<::std::option::Option<#ty>>),
+                Some(
+                    quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::runtime::serde_helpers::double_option")]),
+                ),
+            ),
+        };
+        fields.push(quote! { #fdocs #serde pub #fname: #ty, });
+    }
+    if let Some(extra) = &s.additional {
+        let ty = rust_type(api, extra);
+        let field = format_ident!("{}", additional_field_name(s));
+        fields.push(quote! {
+            /// Properties not declared by the schema.
+            #[serde(flatten)]
+            pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        });
+    }
+    let eq = s.fields.iter().all(|f| is_eq(api, &f.ty, 0))
+        && s.additional.as_ref().is_none_or(|t| is_eq(api, t, 0));
+    let eq = eq.then(|| quote!(Eq,));
+    let default = default.then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #eq #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// Name of the flattened map of undeclared properties, clear of declared field names.
+fn additional_field_name(s: &Struct) -> String {
+    let mut name = "additional_properties".to_owned();
+    while s.fields.iter().any(|f| f.name.rust == name) {
+        name.push('_');
+    }
+    name
+}
+
+fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
+    let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.rust)).collect();
+    let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire));
+    if e.integer {
+        let values: Vec<i64> = e
+            .variants
+            .iter()
+            .map(|v| v.wire.parse::<i64>().unwrap_or_default())
+            .collect();
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #( #[doc = #variant_docs] #variants, )*
+                /// A value this client does not know yet.
+                Unknown(i64),
+            }
+            impl #name {
+                /// The value on the wire.
+                pub fn value(self) -> i64 {
+                    match self { #( Self::#variants => #values, )* Self::Unknown(v) => v }
+                }
+            }
+            impl ::std::convert::From<i64> for #name {
+                fn from(v: i64) -> Self {
+                    match v { #( #values => Self::#variants, )* other => Self::Unknown(other) }
+                }
+            }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    s.serialize_i64(self.value())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                    <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+                }
+            }
+        };
+    }
+    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value this client does not know yet.
+            Unknown(::std::string::String),
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self { #( Self::#variants => #wires, )* Self::Unknown(v) => v.as_str() }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(v: &str) -> Self {
+                match v { #( #wires => Self::#variants, )* other => Self::Unknown(other.to_owned()) }
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                Ok(Self::from(s.as_ref()))
+            }
+        }
+    }
+}
+
+fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
+    let variants: Vec<Ident> = u.variants.iter().map(|v| ident(&v.name.rust)).collect();
+    let types: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let t = rust_type(api, &v.ty);
+            if v.boxed {
+                quote!(::std::boxed::Box<#t>)
+            } else {
+                t
+            }
+        })
+        .collect();
+    let vdocs = u.variants.iter().map(|v| format!(" `{}`", v.name.wire));
+    let has_json = u.variants.iter().any(|v| v.ty == TypeRef::Json);
+    let unknown_name = unknown_variant(u);
+    match &u.discriminator {
+        Some(tag) => {
+            let tags: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #( #[doc = #vdocs] #variants(#types), )*
+                    /// A variant this client does not know yet, kept as JSON.
+                    #unknown_name(::serde_json::Value),
+                }
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        let (tag, value) = match self {
+                            #( Self::#variants(v) => (#tags, ::serde_json::to_value(v).map_err(::serde::ser::Error::custom)?), )*
+                            Self::#unknown_name(v) => return ::serde::Serialize::serialize(v, s),
+                        };
+                        let mut value = value;
+                        if let ::serde_json::Value::Object(map) = &mut value {
+                            map.entry(#tag).or_insert_with(|| ::serde_json::Value::String(tag.to_owned()));
+                        }
+                        ::serde::Serialize::serialize(&value, s)
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                        let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                        match tag.as_deref() {
+                            #( Some(#tags) => ::serde_json::from_value(value).map(Self::#variants).map_err(::serde::de::Error::custom), )*
+                            _ => Ok(Self::#unknown_name(value)),
+                        }
+                    }
+                }
+            }
+        }
+        None => {
+            let fallback = (!has_json).then(|| {
+                quote! {
+                    /// A value matching none of the known variants, kept as JSON.
+                    #unknown_name(::serde_json::Value),
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #( #[doc = #vdocs] #variants(#types), )*
+                    #fallback
+                }
+            }
+        }
+    }
+}
+
+fn unknown_variant(u: &Union) -> Ident {
+    let mut name = "Unknown".to_owned();
+    while u.variants.iter().any(|v| v.name.rust == name) {
+        name.push('_');
+    }
+    Ident::new(&name, Span::call_site())
+}

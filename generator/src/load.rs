@@ -1,0 +1,145 @@
+//! Stage 1 — load: read a YAML or JSON file into `openapiv3::OpenAPI`.
+//!
+//! Refuses anything that is not OpenAPI 3.0.x with a located message. Parse errors carry the
+//! JSON pointer of the node being read and, from the YAML/JSON parser, `line:column`.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{pointer_segment, Error, Location, Result};
+
+/// A parsed spec with what later stages need to locate errors and stamp output.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// The typed document.
+    pub doc: openapiv3::OpenAPI,
+    /// The same document as a JSON tree (used to find every `$ref`).
+    pub raw: serde_json::Value,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Reads and parses `path`.
+pub fn load_file(path: &Path) -> Result<LoadedSpec> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    load_bytes(path, &bytes)
+}
+
+/// Parses spec text; `path` is used only in messages.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Parse {
+        location: loc(path, "#", None),
+        message: format!("the file is not UTF-8 text: {e}"),
+    })?;
+    let is_json = text.trim_start().starts_with('{');
+    let raw: serde_json::Value = if is_json {
+        serde_json::from_str(text).map_err(|e| Error::Parse {
+            location: loc(path, "#", Some((e.line(), e.column()))),
+            message: format!("invalid JSON: {e}"),
+        })?
+    } else {
+        serde_yaml::from_str(text).map_err(|e| Error::Parse {
+            location: loc(path, "#", e.location().map(|l| (l.line(), l.column()))),
+            message: format!("invalid YAML: {e}"),
+        })?
+    };
+    check_version(path, &raw)?;
+    let doc: openapiv3::OpenAPI = if is_json {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let pointer = to_pointer(e.path());
+            let inner = e.into_inner();
+            Error::Parse {
+                location: loc(path, &pointer, Some((inner.line(), inner.column()))),
+                message: format!(
+                    "not a valid OpenAPI 3.0 document: {}",
+                    strip_position(&inner.to_string())
+                ),
+            }
+        })?
+    } else {
+        let de = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let pointer = to_pointer(e.path());
+            let inner = e.into_inner();
+            Error::Parse {
+                location: loc(
+                    path,
+                    &pointer,
+                    inner.location().map(|l| (l.line(), l.column())),
+                ),
+                message: format!(
+                    "not a valid OpenAPI 3.0 document: {}",
+                    strip_position(&inner.to_string())
+                ),
+            }
+        })?
+    };
+    Ok(LoadedSpec {
+        file: path.to_owned(),
+        doc,
+        raw,
+        sha256,
+    })
+}
+
+fn check_version(path: &Path, raw: &serde_json::Value) -> Result<()> {
+    let version = raw.get("openapi").and_then(|v| v.as_str());
+    match version {
+        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) => Err(Error::Unsupported {
+            location: loc(path, "#/openapi", None),
+            message: format!("OpenAPI version {v}; this generator reads OpenAPI 3.0.x documents"),
+        }),
+        None if raw.get("swagger").is_some() => Err(Error::Unsupported {
+            location: loc(path, "#/swagger", None),
+            message: "Swagger 2.0; convert the document to OpenAPI 3.0 first".into(),
+        }),
+        None => Err(Error::Parse {
+            location: loc(path, "#", None),
+            message: "missing the `openapi` version field; is this an OpenAPI document?".into(),
+        }),
+    }
+}
+
+fn loc(path: &Path, pointer: &str, line_col: Option<(usize, usize)>) -> Location {
+    Location {
+        file: path.to_owned(),
+        pointer: pointer.to_owned(),
+        line_col,
+    }
+}
+
+fn to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut s = String::from("#");
+    for seg in path.iter() {
+        s.push('/');
+        match seg {
+            Segment::Seq { index } => s.push_str(&index.to_string()),
+            Segment::Map { key } => s.push_str(&pointer_segment(key)),
+            Segment::Enum { variant } => s.push_str(&pointer_segment(variant)),
+            Segment::Unknown => s.push('?'),
+        }
+    }
+    s
+}
+
+/// serde_yaml appends " at line X column Y"; the location is printed separately.
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

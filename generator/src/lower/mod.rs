@@ -1,0 +1,252 @@
+//! Stage 3 — lower: turn a validated document into the [`crate::ir`] model.
+//!
+//! The document has already been checked by `openapiv3` (shape) and [`crate::resolve`]
+//! (references, operationIds, cycles). Lowering reads the same validated tree as JSON so
+//! that every node it looks at has a JSON pointer for messages. All spec quirks end here:
+//! inline schemas get stable names, `allOf` is merged, read/write-only is settled per
+//! direction, containment cycles are boxed, and the `x-` extensions become IR.
+
+mod extensions;
+mod operations;
+mod schemas;
+mod settle;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::{Error, Location, Result};
+use crate::ir::*;
+use crate::load::LoadedSpec;
+
+/// Lowers a loaded, validated spec.
+pub fn lower(spec: &LoadedSpec) -> Result<Api> {
+    let mut cx = Lowerer::new(spec);
+    cx.register_components();
+    cx.lower_components()?;
+    let mut tags = cx.lower_operations()?;
+    cx.settle_directions(&mut tags);
+    cx.box_cycles();
+    let api = Api {
+        title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
+        version: str_at(&spec.raw, "/info/version")
+            .unwrap_or("0.0.0")
+            .to_owned(),
+        description: str_at(&spec.raw, "/info/description").map(str::to_owned),
+        servers: cx.servers.clone(),
+        types: std::mem::take(&mut cx.types),
+        tags,
+        oauth2: cx.oauth2()?,
+        datetime_format: str_at(&spec.raw, "/x-datetime-format").map(str::to_owned),
+        rate_limit: cx.rate_limit(),
+        filter_syntax: cx.filter_syntax.take(),
+        sort_syntax: cx.sort_syntax.take(),
+        query_vocabularies: std::mem::take(&mut cx.vocabularies),
+        page_layouts: std::mem::take(&mut cx.page_layouts),
+        crate_meta: cx.crate_meta(),
+        fallbacks: std::mem::take(&mut cx.fallbacks),
+    };
+    Ok(api)
+}
+
+/// Working state of the lowering stage.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) spec: &'a LoadedSpec,
+    pub(crate) types: Vec<TypeDef>,
+    /// Component schema name → type id.
+    pub(crate) components: BTreeMap<String, TypeId>,
+    pub(crate) servers: Vec<String>,
+    pub(crate) filter_syntax: Option<FilterSyntax>,
+    pub(crate) sort_syntax: Option<SortSyntax>,
+    pub(crate) vocabularies: Vec<QueryVocabulary>,
+    pub(crate) page_layouts: Vec<PageLayout>,
+    pub(crate) fallbacks: Vec<String>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a LoadedSpec) -> Self {
+        Lowerer {
+            spec,
+            types: Vec::new(),
+            components: BTreeMap::new(),
+            servers: Vec::new(),
+            filter_syntax: None,
+            sort_syntax: None,
+            vocabularies: Vec::new(),
+            page_layouts: Vec::new(),
+            fallbacks: Vec::new(),
+        }
+    }
+
+    /// A location in the spec.
+    pub(crate) fn at(&self, pointer: &str) -> Location {
+        Location {
+            file: self.spec.file.clone(),
+            pointer: pointer.to_owned(),
+            line_col: None,
+        }
+    }
+
+    /// An `Unsupported` error at `pointer`.
+    pub(crate) fn unsupported(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::Unsupported {
+            location: self.at(pointer),
+            message: message.into(),
+        }
+    }
+
+    /// Records that something was approximated; printed in the support report.
+    pub(crate) fn fallback(&mut self, pointer: &str, what: impl AsRef<str>) {
+        self.fallbacks.push(format!("{pointer}: {}", what.as_ref()));
+    }
+
+    /// The node at a JSON pointer (`#/...`), following nothing.
+    pub(crate) fn node(&self, pointer: &str) -> Option<&'a Value> {
+        self.spec.raw.pointer(pointer.trim_start_matches('#'))
+    }
+
+    /// Follows `$ref` chains (local only; validated earlier) to the final node and its pointer.
+    pub(crate) fn deref(&self, value: &'a Value, pointer: &str) -> (&'a Value, String) {
+        let mut cur = value;
+        let mut ptr = pointer.to_owned();
+        for _ in 0..32 {
+            match cur.get("$ref").and_then(Value::as_str) {
+                Some(r) => match self.node(r) {
+                    Some(next) => {
+                        cur = next;
+                        ptr = r.to_owned();
+                    }
+                    None => break,
+                },
+                None => break,
+            }
+        }
+        (cur, ptr)
+    }
+
+    fn oauth2(&self) -> Result<Option<OAuth2>> {
+        let Some(schemes) = self
+            .node("#/components/securitySchemes")
+            .and_then(Value::as_object)
+        else {
+            return Ok(None);
+        };
+        for (name, scheme) in schemes {
+            let ptr = format!(
+                "#/components/securitySchemes/{}",
+                crate::error::pointer_segment(name)
+            );
+            let (scheme, _) = self.deref(scheme, &ptr);
+            if scheme.get("type").and_then(Value::as_str) != Some("oauth2") {
+                continue;
+            }
+            let Some(flow) = scheme.pointer("/flows/authorizationCode") else {
+                continue;
+            };
+            let token_url = flow
+                .get("tokenUrl")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let mut scopes = indexmap::IndexMap::new();
+            if let Some(map) = flow.get("scopes").and_then(Value::as_object) {
+                for (scope, desc) in map {
+                    scopes.insert(
+                        scope.clone(),
+                        (
+                            Name::wire(scope.clone()),
+                            desc.as_str().unwrap_or_default().to_owned(),
+                        ),
+                    );
+                }
+            }
+            return Ok(Some(OAuth2 {
+                authorization_url: flow
+                    .get("authorizationUrl")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                refresh_url: flow
+                    .get("refreshUrl")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| token_url.clone()),
+                token_url,
+                scopes,
+            }));
+        }
+        Ok(None)
+    }
+}
+
+/// The string at `pointer` (no leading `#`).
+pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
+/// Docs of a schema-like node: title/summary, description, constraints, provenance.
+pub(crate) fn docs_of(v: &Value) -> Docs {
+    let mut docs = Docs {
+        summary: v
+            .get("title")
+            .or_else(|| v.get("summary"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        description: v
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        constraints: Vec::new(),
+        provenance: None,
+        deprecated: v
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    };
+    if v.get("x-provenance").and_then(Value::as_str) == Some("inferred") {
+        let note = v
+            .get("x-provenance-note")
+            .and_then(Value::as_str)
+            .unwrap_or("not confirmed by the API docs");
+        docs.provenance = Some(format!("Inferred: {note}"));
+    }
+    let num = |k: &str| {
+        v.get(k).and_then(|x| {
+            x.as_f64().map(|f| {
+                if f.fract() == 0.0 {
+                    format!("{}", f as i64)
+                } else {
+                    f.to_string()
+                }
+            })
+        })
+    };
+    if let Some(m) = v.get("minLength").and_then(Value::as_u64) {
+        docs.constraints.push(format!("at least {m} characters"));
+    }
+    if let Some(m) = v.get("maxLength").and_then(Value::as_u64) {
+        docs.constraints.push(format!("at most {m} characters"));
+    }
+    if let Some(m) = num("minimum") {
+        docs.constraints.push(format!("minimum {m}"));
+    }
+    if let Some(m) = num("maximum") {
+        docs.constraints.push(format!("maximum {m}"));
+    }
+    if let Some(p) = v.get("pattern").and_then(Value::as_str) {
+        docs.constraints.push(format!("pattern `{p}`"));
+    }
+    if let Some(f) = v.get("format").and_then(Value::as_str) {
+        docs.constraints.push(format!("format `{f}`"));
+    }
+    if let Some(d) = v.get("default") {
+        docs.constraints.push(format!("default `{d}`"));
+    }
+    if v.get("readOnly").and_then(Value::as_bool) == Some(true) {
+        docs.constraints.push("read-only".into());
+    }
+    if v.get("writeOnly").and_then(Value::as_bool) == Some(true) {
+        docs.constraints.push("write-only".into());
+    }
+    docs
+}

@@ -1,0 +1,486 @@
+//! Paths → tags and operations: parameters, bodies, responses, servers.
+
+use serde_json::Value;
+
+use super::{docs_of, Lowerer};
+use crate::error::{pointer_segment, Result};
+use crate::ir::*;
+
+const METHODS: [(&str, Method); 8] = [
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("options", Method::Options),
+    ("head", Method::Head),
+    ("patch", Method::Patch),
+    ("trace", Method::Trace),
+];
+
+impl<'a> Lowerer<'a> {
+    /// Lowers every operation, grouped by its first tag (untagged ones go to `default`).
+    pub(crate) fn lower_operations(&mut self) -> Result<Vec<Tag>> {
+        let root_servers = self.node("#/servers").cloned().unwrap_or(Value::Null);
+        self.servers
+            .push(server_url(&root_servers).unwrap_or_else(|| "/".to_owned()));
+        let mut tags: Vec<Tag> = Vec::new();
+        if let Some(declared) = self.node("#/tags").and_then(Value::as_array) {
+            for t in declared {
+                if let Some(name) = t.get("name").and_then(Value::as_str) {
+                    if !tags.iter().any(|x| x.name.wire == name) {
+                        let mut tag_name = Name::wire(name);
+                        if let Some(rust) = t.get("x-rust-name").and_then(Value::as_str) {
+                            tag_name.rust = rust.to_owned();
+                        }
+                        tags.push(Tag {
+                            name: tag_name,
+                            docs: docs_of(t),
+                            operations: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+        let Some(paths) = self.node("#/paths").and_then(Value::as_object) else {
+            return Ok(tags);
+        };
+        for (path, item) in paths {
+            let item_ptr = format!("#/paths/{}", pointer_segment(path));
+            let (item, item_ptr) = self.deref(item, &item_ptr);
+            let path_server = self.server_index(item.get("servers"));
+            for (key, method) in METHODS {
+                let Some(op) = item.get(key) else { continue };
+                let op_ptr = format!("{item_ptr}/{key}");
+                let server = self
+                    .server_index(op.get("servers"))
+                    .or(path_server)
+                    .unwrap_or(0);
+                let operation =
+                    self.operation(path, method, item, op, &item_ptr, &op_ptr, server)?;
+                let tag_name = op
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .and_then(|t| t.first())
+                    .and_then(Value::as_str)
+                    .unwrap_or("default");
+                match tags.iter_mut().find(|t| t.name.wire == tag_name) {
+                    Some(t) => t.operations.push(operation),
+                    None => tags.push(Tag {
+                        name: Name::wire(tag_name),
+                        docs: Docs::default(),
+                        operations: vec![operation],
+                    }),
+                }
+            }
+        }
+        tags.retain(|t| !t.operations.is_empty());
+        Ok(tags)
+    }
+
+    fn server_index(&mut self, servers: Option<&Value>) -> Option<usize> {
+        let url = server_url(servers?)?;
+        Some(match self.servers.iter().position(|s| *s == url) {
+            Some(i) => i,
+            None => {
+                self.servers.push(url);
+                self.servers.len() - 1
+            }
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        method: Method,
+        item: &'a Value,
+        op: &'a Value,
+        item_ptr: &str,
+        op_ptr: &str,
+        server: usize,
+    ) -> Result<Operation> {
+        let op_name = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} {}", method.as_str().to_lowercase(), path));
+        let mut params = Vec::new();
+        let mut seen = Vec::new();
+        // Operation parameters override path-item parameters with the same name and location.
+        for (list, ptr) in [
+            (op.get("parameters"), format!("{op_ptr}/parameters")),
+            (item.get("parameters"), format!("{item_ptr}/parameters")),
+        ] {
+            let Some(list) = list.and_then(Value::as_array) else {
+                continue;
+            };
+            for (i, p) in list.iter().enumerate() {
+                let pptr = format!("{ptr}/{i}");
+                let (p, pptr) = self.deref(p, &pptr);
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let loc = p
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if seen.contains(&(name.clone(), loc.clone())) {
+                    continue;
+                }
+                seen.push((name.clone(), loc.clone()));
+                if let Some(param) = self.param(p, &pptr, &op_name, &name, &loc)? {
+                    params.push(param);
+                }
+            }
+        }
+        // Every `{name}` of the template must have a path parameter.
+        for segment in path.split('{').skip(1) {
+            let name = segment.split('}').next().unwrap_or_default();
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.name.wire == name)
+            {
+                params.push(Param {
+                    name: Name::wire(name),
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    explode: false,
+                    docs: Docs {
+                        description: Some("Path parameter not declared in the spec.".into()),
+                        ..Docs::default()
+                    },
+                    role: None,
+                });
+                self.fallback(
+                    op_ptr,
+                    format!("path parameter `{name}` is not declared; typed as a string"),
+                );
+            }
+        }
+        let order = |l: ParamLocation| match l {
+            ParamLocation::Path => 0,
+            ParamLocation::Query => 1,
+            ParamLocation::Header => 2,
+            ParamLocation::Cookie => 3,
+        };
+        params.sort_by_key(|p| order(p.location));
+        let body = match op.get("requestBody") {
+            Some(b) => self.body(b, &format!("{op_ptr}/requestBody"), &op_name)?,
+            None => None,
+        };
+        let (success, error_statuses) = self.responses(op, op_ptr, &op_name)?;
+        let mut name = Name::wire(op_name);
+        if let Some(rust) = op.get("x-rust-name").and_then(Value::as_str) {
+            name.rust = rust.to_owned();
+        }
+        let mut operation = Operation {
+            name,
+            builder: Name::wire(String::new()),
+            method,
+            path: path.to_owned(),
+            server,
+            docs: docs_of(op),
+            params,
+            body,
+            success,
+            error_statuses,
+            pagination: None,
+            query_vocabulary: None,
+            scopes: scopes_of(op),
+        };
+        self.attach_extensions(&mut operation, op, op_ptr)?;
+        Ok(operation)
+    }
+
+    fn param(
+        &mut self,
+        p: &'a Value,
+        ptr: &str,
+        op: &str,
+        name: &str,
+        loc: &str,
+    ) -> Result<Option<Param>> {
+        let location = match loc {
+            "path" => ParamLocation::Path,
+            "query" => ParamLocation::Query,
+            "header" => ParamLocation::Header,
+            "cookie" => ParamLocation::Cookie,
+            other => {
+                return Err(self.unsupported(
+                    &format!("{ptr}/in"),
+                    format!("parameter location `{other}`"),
+                ))
+            }
+        };
+        if location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .contains(&name.to_ascii_lowercase().as_str())
+        {
+            // Set by the client itself (OpenAPI says these are ignored when declared).
+            return Ok(None);
+        }
+        let hint = format!("{op}.{name}");
+        let ty = match (p.get("schema"), p.get("content").and_then(Value::as_object)) {
+            (Some(schema), _) => self.type_ref(schema, &format!("{ptr}/schema"), &hint)?,
+            (None, Some(content)) => match content.iter().next() {
+                Some((mt, media)) => match media.get("schema") {
+                    Some(schema) => {
+                        self.fallback(
+                            ptr,
+                            format!("parameter `{name}` with content `{mt}` is sent as JSON text"),
+                        );
+                        let _ = self.type_ref(
+                            schema,
+                            &format!("{ptr}/content/{}/schema", pointer_segment(mt)),
+                            &hint,
+                        )?;
+                        TypeRef::Json
+                    }
+                    None => TypeRef::String,
+                },
+                None => TypeRef::String,
+            },
+            (None, None) => TypeRef::String,
+        };
+        let style = p.get("style").and_then(Value::as_str).unwrap_or(
+            if location == ParamLocation::Query || location == ParamLocation::Cookie {
+                "form"
+            } else {
+                "simple"
+            },
+        );
+        let explode = p
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(style == "form");
+        if !matches!(style, "form" | "simple") {
+            self.fallback(
+                ptr,
+                format!("parameter style `{style}` is sent as style form"),
+            );
+        }
+        let role = match p.get("x-query-role").and_then(Value::as_str) {
+            None => None,
+            Some("with") => Some(QueryRole::With),
+            Some("show") => Some(QueryRole::Show),
+            Some("count") => Some(QueryRole::Count),
+            Some("order-by") => Some(QueryRole::OrderBy),
+            Some("filter") => Some(QueryRole::Filter),
+            Some("limit") => Some(QueryRole::Limit),
+            Some("offset") => Some(QueryRole::Offset),
+            Some(other) => {
+                return Err(self.unsupported(&format!("{ptr}/x-query-role"), format!("x-query-role `{other}` (expected with, show, count, order-by, filter, limit or offset)")))
+            }
+        };
+        if let Some(filter) = p.get("x-filter") {
+            self.read_filter_syntax(filter, &format!("{ptr}/x-filter"))?;
+        }
+        if let Some(sort) = p.get("x-sort") {
+            self.read_sort_syntax(sort, &format!("{ptr}/x-sort"))?;
+        }
+        Ok(Some(Param {
+            name: Name::wire(name),
+            location,
+            ty,
+            required: location == ParamLocation::Path
+                || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            explode,
+            docs: docs_of(p),
+            role,
+        }))
+    }
+
+    fn body(&mut self, b: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
+        let (b, ptr) = self.deref(b, ptr);
+        let Some(content) = b.get("content").and_then(Value::as_object) else {
+            return Ok(None);
+        };
+        let pick = |pred: &dyn Fn(&str) -> bool| {
+            content
+                .iter()
+                .find(|(mt, _)| pred(&mt.to_ascii_lowercase()))
+        };
+        let chosen = pick(&|m| m == "application/json" || m.starts_with("application/json;"))
+            .map(|c| (c, BodyEncoding::Json))
+            .or_else(|| {
+                pick(&|m| m.ends_with("+json") || m.contains("json"))
+                    .map(|c| (c, BodyEncoding::Json))
+            })
+            .or_else(|| {
+                pick(&|m| m.starts_with("application/x-www-form-urlencoded"))
+                    .map(|c| (c, BodyEncoding::Form))
+            })
+            .or_else(|| {
+                pick(&|m| m.starts_with("multipart/")).map(|c| (c, BodyEncoding::Multipart))
+            })
+            .or_else(|| content.iter().next().map(|c| (c, BodyEncoding::Bytes)));
+        let Some(((media_type, media), encoding)) = chosen else {
+            return Ok(None);
+        };
+        let hint = format!("{op}.body");
+        let sptr = format!("{ptr}/content/{}/schema", pointer_segment(media_type));
+        let ty = match (encoding, media.get("schema")) {
+            (BodyEncoding::Bytes, _) => TypeRef::Binary,
+            (_, Some(schema)) => self.type_ref(schema, &sptr, &hint)?,
+            (_, None) => TypeRef::Json,
+        };
+        let ty = match (encoding, ty) {
+            (BodyEncoding::Multipart | BodyEncoding::Form, TypeRef::Named(id))
+                if !matches!(
+                    self.types[id].kind,
+                    TypeKind::Struct(_) | TypeKind::Union(_)
+                ) =>
+            {
+                self.fallback(
+                    &sptr,
+                    "form body that is not an object is sent as raw bytes",
+                );
+                return Ok(Some(Body {
+                    media_type: media_type.clone(),
+                    encoding: BodyEncoding::Bytes,
+                    ty: TypeRef::Binary,
+                    required: true,
+                    docs: docs_of(b),
+                }));
+            }
+            (BodyEncoding::Multipart | BodyEncoding::Form, ty @ TypeRef::Named(_)) => ty,
+            (BodyEncoding::Multipart, _) => {
+                self.fallback(
+                    &sptr,
+                    "multipart body without an object schema is sent as raw bytes",
+                );
+                return Ok(Some(Body {
+                    media_type: media_type.clone(),
+                    encoding: BodyEncoding::Bytes,
+                    ty: TypeRef::Binary,
+                    required: true,
+                    docs: docs_of(b),
+                }));
+            }
+            (BodyEncoding::Form, TypeRef::Map(v)) => TypeRef::Map(v),
+            (BodyEncoding::Form, _) => TypeRef::Map(Box::new(TypeRef::String)),
+            (_, ty) => ty,
+        };
+        Ok(Some(Body {
+            media_type: media_type.clone(),
+            encoding,
+            ty,
+            required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
+            docs: docs_of(b),
+        }))
+    }
+
+    fn responses(
+        &mut self,
+        op: &'a Value,
+        op_ptr: &str,
+        op_name: &str,
+    ) -> Result<(Vec<SuccessResponse>, Vec<String>)> {
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        let mut default = None;
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+            return Ok((success, errors));
+        };
+        for (status, resp) in responses {
+            let rptr = format!("{op_ptr}/responses/{}", pointer_segment(status));
+            if status == "default" {
+                default = Some((resp, rptr));
+                continue;
+            }
+            let first = status.chars().next().unwrap_or('5');
+            if first == '2' || first == '3' {
+                let ty = self.response_type(resp, &rptr, &format!("{op_name}.response{status}"))?;
+                let (resp, _) = self.deref(resp, &rptr);
+                success.push(SuccessResponse {
+                    status: status.clone(),
+                    ty,
+                    description: resp
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                });
+            } else {
+                errors.push(status.clone());
+            }
+        }
+        if success.is_empty() {
+            if let Some((resp, rptr)) = default {
+                let ty = self.response_type(resp, &rptr, &format!("{op_name}.response"))?;
+                success.push(SuccessResponse {
+                    status: "default".into(),
+                    ty,
+                    description: None,
+                });
+            }
+        } else if default.is_some() {
+            errors.push("default".into());
+        }
+        success.sort_by(|a, b| a.status.cmp(&b.status));
+        Ok((success, errors))
+    }
+
+    fn response_type(&mut self, resp: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeRef>> {
+        let (resp, ptr) = self.deref(resp, ptr);
+        let Some(content) = resp.get("content").and_then(Value::as_object) else {
+            return Ok(None);
+        };
+        let json = content.iter().find(|(mt, _)| {
+            let m = mt.to_ascii_lowercase();
+            m.starts_with("application/json") || m.contains("+json") || m == "*/*"
+        });
+        match json {
+            Some((mt, media)) => match media.get("schema") {
+                Some(schema) => Ok(Some(self.type_ref(
+                    schema,
+                    &format!("{ptr}/content/{}/schema", pointer_segment(mt)),
+                    hint,
+                )?)),
+                None => Ok(Some(TypeRef::Json)),
+            },
+            None if content.is_empty() => Ok(None),
+            None => Ok(Some(TypeRef::Binary)),
+        }
+    }
+}
+
+/// First server URL with variables replaced by their defaults.
+fn server_url(servers: &Value) -> Option<String> {
+    let first = servers.as_array()?.first()?;
+    let mut url = first.get("url")?.as_str()?.to_owned();
+    if let Some(vars) = first.get("variables").and_then(Value::as_object) {
+        for (k, v) in vars {
+            let default = v.get("default").and_then(Value::as_str).unwrap_or_default();
+            url = url.replace(&format!("{{{k}}}"), default);
+        }
+    }
+    Some(url.trim_end_matches('/').to_owned())
+}
+
+fn scopes_of(op: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for req in op
+        .get("security")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for scopes in req.as_object().into_iter().flat_map(|m| m.values()) {
+            for s in scopes
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if !out.iter().any(|x| x == s) {
+                    out.push(s.to_owned());
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,440 @@
+//! Schemas → named types and type references.
+//!
+//! Component schemas become named types first (so references and recursion resolve), then
+//! inline schemas that need a name (objects, enums, unions) get one derived from where they
+//! sit: `Parent.property`, `operationId.body`, ... The naming stage turns those wire hints
+//! into Rust names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{docs_of, Lowerer};
+use crate::error::{pointer_segment, Result};
+use crate::ir::*;
+
+impl<'a> Lowerer<'a> {
+    /// Gives every component schema a type id before any is lowered.
+    pub(crate) fn register_components(&mut self) {
+        let Some(schemas) = self.node("#/components/schemas").and_then(Value::as_object) else {
+            return;
+        };
+        for name in schemas.keys() {
+            let id = self.push_type(
+                name.clone(),
+                Docs::default(),
+                TypeKind::Alias(TypeRef::Json),
+            );
+            self.components.insert(name.clone(), id);
+        }
+    }
+
+    /// Lowers the body of every component schema into its registered type.
+    pub(crate) fn lower_components(&mut self) -> Result<()> {
+        let Some(schemas) = self.node("#/components/schemas").and_then(Value::as_object) else {
+            return Ok(());
+        };
+        for (name, schema) in schemas {
+            let ptr = format!("#/components/schemas/{}", pointer_segment(name));
+            let id = self.components[name];
+            let docs = docs_of(schema);
+            let kind = match self.named_kind(schema, &ptr, name)? {
+                Some(kind) => kind,
+                None => TypeKind::Alias(self.type_ref(schema, &ptr, name)?),
+            };
+            let t = &mut self.types[id];
+            t.docs = docs;
+            t.kind = kind;
+            t.example = schema.get("example").cloned();
+        }
+        Ok(())
+    }
+
+    pub(crate) fn push_type(&mut self, wire: String, docs: Docs, kind: TypeKind) -> TypeId {
+        self.types.push(TypeDef {
+            name: Name::wire(wire),
+            module: String::new(),
+            docs,
+            kind,
+            example: None,
+        });
+        self.types.len() - 1
+    }
+
+    /// The kind of a schema that needs a named type (object, enum, union), or `None` for
+    /// schemas that are plain type references (primitives, arrays, maps, `$ref`s).
+    fn named_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeKind>> {
+        if schema.get("$ref").is_some() {
+            return Ok(None);
+        }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            return Ok(Some(self.enum_kind(values, schema, ptr)));
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(variants) = schema.get(key).and_then(Value::as_array) {
+                let non_null: Vec<_> = variants
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !is_null_schema(v))
+                    .collect();
+                if non_null.len() == 1 && schema.get("properties").is_none() {
+                    return Ok(None);
+                }
+                return self.union_kind(schema, key, ptr, hint).map(Some);
+            }
+        }
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            if all.len() == 1 && schema.get("properties").is_none() {
+                return Ok(None);
+            }
+            return self.struct_kind(schema, ptr, hint).map(Some);
+        }
+        let is_object = schema.get("type").and_then(Value::as_str) == Some("object")
+            || schema.get("type").is_none();
+        if is_object
+            && schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty())
+        {
+            return self.struct_kind(schema, ptr, hint).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// The type reference for a schema, creating named inline types as needed.
+    pub(crate) fn type_ref(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<TypeRef> {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            if let Some(name) = crate::resolve::ref_name(r, "schemas") {
+                if let Some(&id) = self.components.get(&name) {
+                    return Ok(TypeRef::Named(id));
+                }
+            }
+            let (target, tptr) = self.deref(schema, ptr);
+            return self.type_ref(target, &tptr, hint);
+        }
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            if all.len() == 1 && schema.get("properties").is_none() {
+                return self.type_ref(&all[0], &format!("{ptr}/allOf/0"), hint);
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(variants) = schema.get(key).and_then(Value::as_array) {
+                let non_null: Vec<_> = variants
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !is_null_schema(v))
+                    .collect();
+                if non_null.len() == 1 && schema.get("properties").is_none() {
+                    let (i, v) = non_null[0];
+                    return self.type_ref(v, &format!("{ptr}/{key}/{i}"), hint);
+                }
+            }
+        }
+        if let Some(kind) = self.named_kind(schema, ptr, hint)? {
+            let id = self.push_type(hint.to_owned(), docs_of(schema), kind);
+            self.types[id].example = schema.get("example").cloned();
+            return Ok(TypeRef::Named(id));
+        }
+        if schema.get("not").is_some() {
+            self.fallback(ptr, "`not` schema typed as serde_json::Value");
+            return Ok(TypeRef::Json);
+        }
+        let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+        let ty = schema.get("type").and_then(Value::as_str);
+        Ok(match ty {
+            Some("string") => match format {
+                "date-time" => TypeRef::DateTime,
+                "date" => TypeRef::Date,
+                "uuid" => TypeRef::Uuid,
+                "binary" => TypeRef::Binary,
+                _ => TypeRef::String,
+            },
+            Some("integer") => TypeRef::Int(match format {
+                "int32" => IntWidth::I32,
+                "uint32" => IntWidth::U32,
+                "uint64" => IntWidth::U64,
+                _ => IntWidth::I64,
+            }),
+            Some("number") => match format {
+                "float" => TypeRef::F32,
+                "int32" => TypeRef::Int(IntWidth::I32),
+                "int64" => TypeRef::Int(IntWidth::I64),
+                _ => TypeRef::F64,
+            },
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => match schema.get("items") {
+                Some(items) => TypeRef::Vec(Box::new(self.type_ref(
+                    items,
+                    &format!("{ptr}/items"),
+                    &format!("{hint}.item"),
+                )?)),
+                None => TypeRef::Vec(Box::new(TypeRef::Json)),
+            },
+            Some("object") | None => match schema.get("additionalProperties") {
+                Some(Value::Bool(false)) | Some(Value::Bool(true)) | None => {
+                    if ty.is_none() && schema.get("items").is_some() {
+                        let items = &schema["items"];
+                        TypeRef::Vec(Box::new(self.type_ref(
+                            items,
+                            &format!("{ptr}/items"),
+                            &format!("{hint}.item"),
+                        )?))
+                    } else if ty == Some("object") {
+                        TypeRef::Map(Box::new(TypeRef::Json))
+                    } else {
+                        TypeRef::Json
+                    }
+                }
+                Some(extra) => TypeRef::Map(Box::new(self.type_ref(
+                    extra,
+                    &format!("{ptr}/additionalProperties"),
+                    &format!("{hint}.value"),
+                )?)),
+            },
+            Some(other) => {
+                self.fallback(
+                    ptr,
+                    format!("unknown type `{other}` typed as serde_json::Value"),
+                );
+                TypeRef::Json
+            }
+        })
+    }
+
+    fn enum_kind(&mut self, values: &[Value], schema: &Value, ptr: &str) -> TypeKind {
+        let integer = schema.get("type").and_then(Value::as_str) == Some("integer")
+            || values
+                .iter()
+                .all(|v| v.is_i64() || v.is_u64() || v.is_null());
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for v in values {
+            let wire = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) if integer => n.to_string(),
+                Value::Null => continue,
+                other => {
+                    self.fallback(
+                        ptr,
+                        format!("enum value {other} of a mixed-type enum kept as its JSON text"),
+                    );
+                    other.to_string()
+                }
+            };
+            if seen.insert(wire.clone()) {
+                variants.push(Name::wire(wire));
+            }
+        }
+        if !integer && values.iter().any(|v| !v.is_string() && !v.is_null()) {
+            // Mixed enums (numbers and strings) cannot be a string enum; keep them open.
+            return TypeKind::Alias(TypeRef::Json);
+        }
+        TypeKind::Enum(Enum { integer, variants })
+    }
+
+    fn union_kind(
+        &mut self,
+        schema: &'a Value,
+        key: &str,
+        ptr: &str,
+        hint: &str,
+    ) -> Result<TypeKind> {
+        let variants_json = schema[key]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let discriminator = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let mapping: BTreeMap<String, String> = schema
+            .pointer("/discriminator/mapping")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((v.as_str()?.to_owned(), k.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut variants = Vec::new();
+        for (i, v) in variants_json.iter().enumerate() {
+            if is_null_schema(v) {
+                continue;
+            }
+            let vptr = format!("{ptr}/{key}/{i}");
+            let ty = self.type_ref(v, &vptr, &format!("{hint}.variant{i}"))?;
+            let wire = match v.get("$ref").and_then(Value::as_str) {
+                Some(r) => mapping.get(r).cloned().unwrap_or_else(|| {
+                    crate::resolve::ref_name(r, "schemas").unwrap_or_else(|| format!("variant{i}"))
+                }),
+                None => variant_hint(&ty, i),
+            };
+            variants.push(UnionVariant {
+                name: Name::wire(wire),
+                ty,
+                boxed: false,
+            });
+        }
+        // An internally tagged union needs every variant to be an object carrying the tag.
+        let tagged = discriminator.filter(|_| {
+            variants.iter().all(|v| matches!(&v.ty, TypeRef::Named(id) if matches!(self.types[*id].kind, TypeKind::Struct(_))))
+        });
+        Ok(TypeKind::Union(Union {
+            variants,
+            discriminator: tagged,
+        }))
+    }
+
+    /// An object schema, with `allOf` members merged into one field list.
+    fn struct_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<TypeKind> {
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional = None;
+        self.collect_fields(
+            schema,
+            ptr,
+            hint,
+            &mut fields,
+            &mut additional,
+            &mut BTreeSet::new(),
+            0,
+        )?;
+        Ok(TypeKind::Struct(Struct { fields, additional }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_fields(
+        &mut self,
+        schema: &'a Value,
+        ptr: &str,
+        hint: &str,
+        fields: &mut Vec<Field>,
+        additional: &mut Option<TypeRef>,
+        visiting: &mut BTreeSet<String>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > 32 {
+            return Err(self.unsupported(ptr, "allOf nested more than 32 levels deep"));
+        }
+        let (schema, ptr) = if schema.get("$ref").is_some() {
+            let r = schema["$ref"].as_str().unwrap_or_default().to_owned();
+            if !visiting.insert(r.clone()) {
+                return Err(self.unsupported(ptr, format!("allOf includes itself through `{r}`")));
+            }
+            self.deref(schema, ptr)
+        } else {
+            (schema, ptr.to_owned())
+        };
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            for (i, member) in all.iter().enumerate() {
+                self.collect_fields(
+                    member,
+                    &format!("{ptr}/allOf/{i}"),
+                    hint,
+                    fields,
+                    additional,
+                    visiting,
+                    depth + 1,
+                )?;
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            if schema.get(key).is_some() && schema.get("properties").is_none() && depth > 0 {
+                self.fallback(
+                    &ptr,
+                    format!("{key} inside allOf: its fields are kept in a flattened JSON map"),
+                );
+                *additional = Some(TypeRef::Json);
+            }
+        }
+        let required: BTreeSet<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (name, prop) in props {
+                let pptr = format!("{ptr}/properties/{}", pointer_segment(name));
+                let ty = self.type_ref(prop, &pptr, &format!("{hint}.{name}"))?;
+                let (target, _) = self.deref(prop, &pptr);
+                let nullable = is_nullable(prop) || is_nullable(target);
+                let mut docs = docs_of(prop);
+                if docs.description.is_none() && prop.get("allOf").is_some() {
+                    docs.description = prop
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                }
+                let read_only = prop
+                    .get("readOnly")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let write_only = prop
+                    .get("writeOnly")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let field = Field {
+                    name: Name::wire(name.clone()),
+                    ty,
+                    required: required.contains(name.as_str()),
+                    nullable,
+                    docs,
+                    boxed: false,
+                    default: prop.get("default").cloned(),
+                    read_only,
+                    write_only,
+                };
+                // Later allOf members refine earlier ones: replace, keeping the first position.
+                if let Some(existing) = fields.iter_mut().find(|f| f.name.wire == *name) {
+                    let was_required = existing.required;
+                    *existing = field;
+                    existing.required |= was_required;
+                } else {
+                    fields.push(field);
+                }
+            }
+        }
+        // `required` may name properties declared by another allOf member.
+        for f in fields.iter_mut() {
+            if required.contains(f.name.wire.as_str()) {
+                f.required = true;
+            }
+        }
+        match schema.get("additionalProperties") {
+            Some(Value::Bool(_)) | None => {}
+            Some(extra) => {
+                *additional = Some(self.type_ref(
+                    extra,
+                    &format!("{ptr}/additionalProperties"),
+                    &format!("{hint}.value"),
+                )?);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn variant_hint(ty: &TypeRef, i: usize) -> String {
+    match ty {
+        TypeRef::String => "string".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::Int(_) => "integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "number".into(),
+        TypeRef::Vec(_) => "array".into(),
+        TypeRef::Map(_) => "map".into(),
+        _ => format!("variant{i}"),
+    }
+}
+
+/// `nullable: true` on the node.
+pub(crate) fn is_nullable(v: &Value) -> bool {
+    v.get("nullable").and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// A schema that only admits `null` (`{type: "null"}` or `{nullable: true, enum: [null]}`).
+fn is_null_schema(v: &Value) -> bool {
+    v.get("type").and_then(Value::as_str) == Some("null")
+        || v.get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.len() == 1 && e[0].is_null())
+}

@@ -11,8 +11,8 @@
 )]
 pub mod apis;
 pub mod models;
-pub mod oauth;
 pub mod query;
+pub mod oauth;
 pub mod runtime;
 pub use runtime::client::{Client, ClientBuilder};
 pub use runtime::datetime::DateTime;
@@ -23,7 +23,10 @@ pub use runtime::retry::RetryPolicy;
 /// Wire format of date-times without zone (`x-datetime-format`), used by [`DateTime`].
 pub(crate) const DATETIME_WIRE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 /// Server URLs of Cirqll Core API (index 0 is the default base URL).
-pub const SERVERS: &[&str] = &["https://api.cirqll.nl/api", "https://api.cirqll.nl/oauth"];
+pub const SERVERS: &[&str] = &[
+    "https://api.cirqll.nl/api",
+    "https://api.cirqll.nl/oauth",
+];
 static API_CONFIG: runtime::client::ApiConfig = runtime::client::ApiConfig {
     servers: SERVERS,
     user_agent: "cirqll/0.1.0",

@@ -2,8 +2,8 @@
 
 //! OAuth2 authorization-code flow: endpoints, scopes and session types.
 pub use crate::runtime::auth::{
-    AuthorizationRequest, AuthorizeUrlBuilder, MemoryTokenStore, OAuthConfig, OAuthSession, Secret,
-    TokenSet, TokenStore,
+    AuthorizationRequest, AuthorizeUrlBuilder, MemoryTokenStore, OAuthConfig,
+    OAuthSession, Secret, TokenSet, TokenStore,
 };
 /// Authorization endpoint from the spec.
 pub const AUTHORIZATION_URL: &str = "https://api.cirqll.nl/oauth/authorize";

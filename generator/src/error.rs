@@ -92,9 +92,9 @@ impl Error {
     /// The location, for errors that have one.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::Parse { location, .. }
-            | Error::Invalid { location, .. }
-            | Error::Unsupported { location, .. } => Some(location),
+            Error::Parse { location, .. } | Error::Invalid { location, .. } | Error::Unsupported { location, .. } => {
+                Some(location)
+            }
             _ => None,
         }
     }

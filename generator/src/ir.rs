@@ -19,10 +19,7 @@ pub struct Name {
 impl Name {
     /// A name whose Rust spelling is not chosen yet.
     pub fn wire(wire: impl Into<String>) -> Self {
-        Name {
-            wire: wire.into(),
-            rust: String::new(),
-        }
+        Name { wire: wire.into(), rust: String::new() }
     }
 }
 

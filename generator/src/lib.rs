@@ -32,10 +32,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            crate_name: "api-client".into(),
-            crate_version: "0.1.0".into(),
-        }
+        Options { crate_name: "api-client".into(), crate_version: "0.1.0".into() }
     }
 }
 
@@ -53,10 +50,7 @@ pub struct Generated {
 impl Generated {
     /// The support report printed after generation: one line per approximation.
     pub fn support_report(&self) -> String {
-        let mut s = format!(
-            "generated {} operations and {} types",
-            self.counts.0, self.counts.1
-        );
+        let mut s = format!("generated {} operations and {} types", self.counts.0, self.counts.1);
         if self.fallbacks.is_empty() {
             s.push_str("; every construct was typed exactly\n");
         } else {
@@ -71,10 +65,7 @@ impl Generated {
 
 /// Generates a crate from the spec at `spec`.
 pub fn generate_file(spec: &Path, opts: &Options) -> Result<Generated> {
-    let bytes = std::fs::read(spec).map_err(|source| Error::Read {
-        path: spec.to_owned(),
-        source,
-    })?;
+    let bytes = std::fs::read(spec).map_err(|source| Error::Read { path: spec.to_owned(), source })?;
     generate_bytes(spec, &bytes, opts)
 }
 
@@ -87,17 +78,10 @@ pub fn generate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Gener
     let emit_opts = emit::EmitOptions {
         crate_name: opts.crate_name.clone(),
         crate_version: opts.crate_version.clone(),
-        spec_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        spec_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         spec_sha256: spec.sha256.clone(),
     };
     let files = emit::emit(&api, &emit_opts)?;
     let ops = api.tags.iter().map(|t| t.operations.len()).sum();
-    Ok(Generated {
-        files,
-        fallbacks: api.fallbacks,
-        counts: (ops, api.types.len()),
-    })
+    Ok(Generated { files, fallbacks: api.fallbacks, counts: (ops, api.types.len()) })
 }

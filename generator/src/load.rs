@@ -24,10 +24,7 @@ pub struct LoadedSpec {
 
 /// Reads and parses `path`.
 pub fn load_file(path: &Path) -> Result<LoadedSpec> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
     load_bytes(path, &bytes)
 }
 
@@ -58,10 +55,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
             let inner = e.into_inner();
             Error::Parse {
                 location: loc(path, &pointer, Some((inner.line(), inner.column()))),
-                message: format!(
-                    "not a valid OpenAPI 3.0 document: {}",
-                    strip_position(&inner.to_string())
-                ),
+                message: format!("not a valid OpenAPI 3.0 document: {}", strip_position(&inner.to_string())),
             }
         })?
     } else {
@@ -70,24 +64,12 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
             let pointer = to_pointer(e.path());
             let inner = e.into_inner();
             Error::Parse {
-                location: loc(
-                    path,
-                    &pointer,
-                    inner.location().map(|l| (l.line(), l.column())),
-                ),
-                message: format!(
-                    "not a valid OpenAPI 3.0 document: {}",
-                    strip_position(&inner.to_string())
-                ),
+                location: loc(path, &pointer, inner.location().map(|l| (l.line(), l.column()))),
+                message: format!("not a valid OpenAPI 3.0 document: {}", strip_position(&inner.to_string())),
             }
         })?
     };
-    Ok(LoadedSpec {
-        file: path.to_owned(),
-        doc,
-        raw,
-        sha256,
-    })
+    Ok(LoadedSpec { file: path.to_owned(), doc, raw, sha256 })
 }
 
 fn check_version(path: &Path, raw: &serde_json::Value) -> Result<()> {
@@ -110,11 +92,7 @@ fn check_version(path: &Path, raw: &serde_json::Value) -> Result<()> {
 }
 
 fn loc(path: &Path, pointer: &str, line_col: Option<(usize, usize)>) -> Location {
-    Location {
-        file: path.to_owned(),
-        pointer: pointer.to_owned(),
-        line_col,
-    }
+    Location { file: path.to_owned(), pointer: pointer.to_owned(), line_col }
 }
 
 fn to_pointer(path: &serde_path_to_error::Path) -> String {

@@ -53,10 +53,8 @@ fn main() -> ExitCode {
         Command::Generate { args } => (args, false),
         Command::Check { args } => (args, true),
     };
-    let opts = cirqll_codegen::Options {
-        crate_name: args.crate_name.clone(),
-        crate_version: args.crate_version.clone(),
-    };
+    let opts =
+        cirqll_codegen::Options { crate_name: args.crate_name.clone(), crate_version: args.crate_version.clone() };
     let generated = match cirqll_codegen::generate_file(&args.spec, &opts) {
         Ok(g) => g,
         Err(e) => {

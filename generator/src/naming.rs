@@ -14,27 +14,16 @@ use crate::ir::*;
 
 /// Rust keywords (2015–2024 editions, strict and reserved).
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
 ];
 
 /// Methods every request builder has; parameters may not take these names.
-const BUILDER_METHODS: &[&str] = &[
-    "send", "stream", "pages", "timeout", "header", "new", "client", "query",
-];
+const BUILDER_METHODS: &[&str] = &["send", "stream", "pages", "timeout", "header", "new", "client", "query"];
 /// Methods of the client itself; tag accessors may not take these names.
-const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "new",
-    "config",
-    "execute",
-    "oauth",
-    "clone",
-    "rate_limit",
-];
+const CLIENT_METHODS: &[&str] = &["builder", "new", "config", "execute", "oauth", "clone", "rate_limit"];
 
 /// Fills in every Rust name of the IR.
 pub fn assign(api: &mut Api) {
@@ -42,12 +31,8 @@ pub fn assign(api: &mut Api) {
     let mut used = BTreeSet::new();
     let mut modules = BTreeSet::new();
     for t in &mut api.types {
-        t.name.rust = unique(type_ident(&t.name.wire), &mut used, |b, n| {
-            format!("{b}{n}")
-        });
-        t.module = unique(value_ident(&t.name.rust), &mut modules, |b, n| {
-            format!("{b}_{n}")
-        });
+        t.name.rust = unique(type_ident(&t.name.wire), &mut used, |b, n| format!("{b}{n}"));
+        t.module = unique(value_ident(&t.name.rust), &mut modules, |b, n| format!("{b}_{n}"));
         match &mut t.kind {
             TypeKind::Struct(s) => name_values(s.fields.iter_mut().map(|f| &mut f.name), &[]),
             TypeKind::Enum(e) => {
@@ -59,9 +44,7 @@ pub fn assign(api: &mut Api) {
             TypeKind::Union(u) => {
                 let mut used = BTreeSet::new();
                 for v in &mut u.variants {
-                    v.name.rust = unique(variant_ident(&v.name.wire), &mut used, |b, n| {
-                        format!("{b}{n}")
-                    });
+                    v.name.rust = unique(variant_ident(&v.name.wire), &mut used, |b, n| format!("{b}{n}"));
                 }
             }
             TypeKind::Alias(_) => {}
@@ -71,21 +54,13 @@ pub fn assign(api: &mut Api) {
     let mut accessors: BTreeSet<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
     for tag in &mut api.tags {
         // `x-rust-name` on the tag (pre-filled by lowering) wins over the derived name.
-        let snake = if tag.name.rust.is_empty() {
-            value_ident(&tag.name.wire)
-        } else {
-            value_ident(&tag.name.rust)
-        };
+        let snake = if tag.name.rust.is_empty() { value_ident(&tag.name.wire) } else { value_ident(&tag.name.rust) };
         tag.name.rust = unique(snake, &mut accessors, |b, n| format!("{b}_{n}"));
         let tag_snake = tag.name.rust.clone();
         let mut methods = BTreeSet::new();
         let mut builders = BTreeSet::new();
         for op in &mut tag.operations {
-            let full = if op.name.rust.is_empty() {
-                value_ident(&op.name.wire)
-            } else {
-                value_ident(&op.name.rust)
-            };
+            let full = if op.name.rust.is_empty() { value_ident(&op.name.wire) } else { value_ident(&op.name.rust) };
             let short = full
                 .strip_prefix(&format!("{tag_snake}_"))
                 .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
@@ -96,29 +71,21 @@ pub fn assign(api: &mut Api) {
             } else {
                 unique(short, &mut methods, |b, n| format!("{b}_{n}"))
             };
-            op.builder.rust = unique(
-                format!("{}Request", type_ident(&op.name.wire)),
-                &mut builders,
-                |b, n| format!("{b}{n}"),
-            );
+            op.builder.rust =
+                unique(format!("{}Request", type_ident(&op.name.wire)), &mut builders, |b, n| format!("{b}{n}"));
             name_values(op.params.iter_mut().map(|p| &mut p.name), BUILDER_METHODS);
         }
     }
     let mut used = BTreeSet::new();
     for layout in &mut api.page_layouts {
-        layout.name.rust = unique(type_ident(&layout.name.wire), &mut used, |b, n| {
-            format!("{b}{n}")
-        });
+        layout.name.rust = unique(type_ident(&layout.name.wire), &mut used, |b, n| format!("{b}{n}"));
     }
     let mut used: BTreeSet<String> = api.types.iter().map(|t| t.name.rust.clone()).collect();
     for v in &mut api.query_vocabularies {
         let base = type_ident(&v.resource.wire);
         v.resource.rust = base.clone();
-        v.enum_names = ["Field", "Relation", "Count"].map(|suffix| {
-            unique(format!("{base}{suffix}"), &mut used, |b, n| {
-                format!("{b}{n}")
-            })
-        });
+        v.enum_names = ["Field", "Relation", "Count"]
+            .map(|suffix| unique(format!("{base}{suffix}"), &mut used, |b, n| format!("{b}{n}")));
         for list in [&mut v.fields, &mut v.relations, &mut v.countable] {
             let mut used = BTreeSet::new();
             for n in list.iter_mut() {
@@ -132,9 +99,7 @@ pub fn assign(api: &mut Api) {
     if let Some(o) = &mut api.oauth2 {
         let mut used = BTreeSet::new();
         for (name, _) in o.scopes.values_mut() {
-            name.rust = unique(variant_ident(&name.wire), &mut used, |b, n| {
-                format!("{b}{n}")
-            });
+            name.rust = unique(variant_ident(&name.wire), &mut used, |b, n| format!("{b}{n}"));
         }
     }
 }
@@ -152,11 +117,7 @@ fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, reserved: &[&str])
 }
 
 /// `base`, or `base` numbered from 2 until unused; records the result as used.
-fn unique(
-    base: String,
-    used: &mut BTreeSet<String>,
-    numbered: impl Fn(&str, usize) -> String,
-) -> String {
+fn unique(base: String, used: &mut BTreeSet<String>, numbered: impl Fn(&str, usize) -> String) -> String {
     let mut candidate = base.clone();
     let mut n = 2;
     while used.contains(&candidate) {
@@ -284,15 +245,7 @@ mod tests {
 
     #[test]
     fn variants() {
-        check(
-            variant_ident,
-            &[
-                ("customer.read.all", "CustomerReadAll"),
-                ("1", "V1"),
-                ("", "Empty"),
-                ("in", "In"),
-            ],
-        );
+        check(variant_ident, &[("customer.read.all", "CustomerReadAll"), ("1", "V1"), ("", "Empty"), ("in", "In")]);
     }
 
     #[test]

@@ -18,22 +18,17 @@ pub fn validate(spec: &LoadedSpec) -> Result<()> {
     let mut refs = Vec::new();
     collect_refs(&spec.raw, String::from("#"), &mut refs);
     for (pointer, target) in &refs {
-        let location = Location {
-            file: spec.file.clone(),
-            pointer: pointer.clone(),
-            line_col: None,
-        };
+        let location = Location { file: spec.file.clone(), pointer: pointer.clone(), line_col: None };
         let Some(local) = target.strip_prefix('#') else {
             return Err(Error::Unsupported {
                 location,
-                message: format!("external reference `{target}`; bundle the spec into one file first (e.g. `redocly bundle`)"),
+                message: format!(
+                    "external reference `{target}`; bundle the spec into one file first (e.g. `redocly bundle`)"
+                ),
             });
         };
         if spec.raw.pointer(&unescape_uri(local)).is_none() {
-            return Err(Error::Invalid {
-                location,
-                message: format!("dangling reference: `{target}` does not exist"),
-            });
+            return Err(Error::Invalid { location, message: format!("dangling reference: `{target}` does not exist") });
         }
     }
     check_operation_ids(spec)?;
@@ -48,10 +43,7 @@ fn collect_refs(v: &serde_json::Value, pointer: String, out: &mut Vec<(String, S
             }
             for (k, child) in map {
                 // Examples are free-form data: a `$ref` key inside one is not a reference.
-                if k == "example"
-                    || k == "examples" && !pointer.ends_with("/components")
-                    || k.starts_with("x-")
-                {
+                if k == "example" || k == "examples" && !pointer.ends_with("/components") || k.starts_with("x-") {
                     continue;
                 }
                 collect_refs(child, format!("{pointer}/{}", pointer_segment(k)), out);
@@ -96,11 +88,7 @@ fn check_operation_ids(spec: &LoadedSpec) -> Result<()> {
             let pointer = format!("#/paths/{}/{method}/operationId", pointer_segment(path));
             if let Some(first) = seen.insert(id.clone(), pointer.clone()) {
                 return Err(Error::Invalid {
-                    location: Location {
-                        file: spec.file.clone(),
-                        pointer,
-                        line_col: None,
-                    },
+                    location: Location { file: spec.file.clone(), pointer, line_col: None },
                     message: format!("duplicate operationId `{id}` (first used at {first})"),
                 });
             }
@@ -111,11 +99,7 @@ fn check_operation_ids(spec: &LoadedSpec) -> Result<()> {
 
 /// Edges between component schemas that force a value of one to contain a value of the other.
 fn check_cycles(spec: &LoadedSpec) -> Result<()> {
-    let Some(schemas) = spec
-        .raw
-        .pointer("/components/schemas")
-        .and_then(|v| v.as_object())
-    else {
+    let Some(schemas) = spec.raw.pointer("/components/schemas").and_then(|v| v.as_object()) else {
         return Ok(());
     };
     let mut edges: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -234,9 +218,7 @@ pub struct Components<'a> {
 /// Name of the component a `#/components/<kind>/<name>` reference points to.
 pub fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<String> {
     let prefix = format!("#/components/{kind}/");
-    reference
-        .strip_prefix(prefix.as_str())
-        .map(|s| unescape_uri(s).replace("~1", "/").replace("~0", "~"))
+    reference.strip_prefix(prefix.as_str()).map(|s| unescape_uri(s).replace("~1", "/").replace("~0", "~"))
 }
 
 const MAX_REF_HOPS: usize = 32;
@@ -259,12 +241,7 @@ impl<'a> Components<'a> {
             match cur {
                 ReferenceOr::Item(p) => return Some(p),
                 ReferenceOr::Reference { reference } => {
-                    cur = self
-                        .doc
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get(&ref_name(reference, "parameters")?)?;
+                    cur = self.doc.components.as_ref()?.parameters.get(&ref_name(reference, "parameters")?)?;
                 }
             }
         }
@@ -278,12 +255,7 @@ impl<'a> Components<'a> {
             match cur {
                 ReferenceOr::Item(b) => return Some(b),
                 ReferenceOr::Reference { reference } => {
-                    cur = self
-                        .doc
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(&ref_name(reference, "requestBodies")?)?;
+                    cur = self.doc.components.as_ref()?.request_bodies.get(&ref_name(reference, "requestBodies")?)?;
                 }
             }
         }
@@ -297,12 +269,7 @@ impl<'a> Components<'a> {
             match cur {
                 ReferenceOr::Item(r) => return Some(r),
                 ReferenceOr::Reference { reference } => {
-                    cur = self
-                        .doc
-                        .components
-                        .as_ref()?
-                        .responses
-                        .get(&ref_name(reference, "responses")?)?;
+                    cur = self.doc.components.as_ref()?.responses.get(&ref_name(reference, "responses")?)?;
                 }
             }
         }
@@ -315,9 +282,7 @@ impl<'a> Components<'a> {
         for _ in 0..MAX_REF_HOPS {
             match cur {
                 ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference } => {
-                    cur = self.schema(&ref_name(reference, "schemas")?)?
-                }
+                ReferenceOr::Reference { reference } => cur = self.schema(&ref_name(reference, "schemas")?)?,
             }
         }
         None

@@ -14,29 +14,17 @@ use crate::error::{Error, Result};
 /// Whether the generator owns `relative` (a `/`-separated path inside the output).
 pub fn is_owned(relative: &str) -> bool {
     let first = relative.split('/').next().unwrap_or_default();
-    !matches!(
-        first,
-        "tests" | "examples" | "benches" | "target" | "CHANGELOG.md"
-    ) && !first.starts_with('.')
+    !matches!(first, "tests" | "examples" | "benches" | "target" | "CHANGELOG.md") && !first.starts_with('.')
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Write {
-        path: path.to_owned(),
-        source,
-    }
+    move |source| Error::Write { path: path.to_owned(), source }
 }
 
 /// Replaces the owned contents of `out` with `files`, keeping everything it does not own.
 pub fn write_crate(out: &Path, files: &Files) -> Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     fs::create_dir_all(parent).map_err(io(parent))?;
     let staging = parent.join(format!(".{name}.codegen-staging"));
     let backup = parent.join(format!(".{name}.codegen-previous"));
@@ -80,10 +68,7 @@ pub fn write_crate(out: &Path, files: &Files) -> Result<()> {
             let _ = fs::rename(&backup, out);
         }
         let _ = fs::remove_dir_all(&staging);
-        return Err(Error::Write {
-            path: out.to_owned(),
-            source,
-        });
+        return Err(Error::Write { path: out.to_owned(), source });
     }
     if had_previous {
         // A build directory inside the output is moved over rather than copied.
@@ -104,11 +89,7 @@ fn list_files(dir: &Path) -> Result<Vec<String>> {
         for entry in fs::read_dir(&d).map_err(io(&d))? {
             let entry = entry.map_err(io(&d))?;
             let path = entry.path();
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if entry.file_type().map_err(io(&path))?.is_dir() {
                 if rel != "target" {
                     stack.push(path);
@@ -167,10 +148,7 @@ pub fn check_crate(out: &Path, files: &Files) -> Result<CheckReport> {
         match fs::read(&path) {
             Ok(current) if current == *expected => {}
             Ok(current) => {
-                let (old, new) = (
-                    String::from_utf8_lossy(&current),
-                    String::from_utf8_lossy(expected),
-                );
+                let (old, new) = (String::from_utf8_lossy(&current), String::from_utf8_lossy(expected));
                 let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
                     .unified_diff()
                     .context_radius(3)

@@ -75,7 +75,11 @@ pub struct TokenSet {
 impl TokenSet {
     /// A token pair expiring `expires_in` from now.
     pub fn new(access_token: impl Into<Secret>, refresh_token: Option<Secret>, expires_in: Option<Duration>) -> Self {
-        TokenSet { access_token: access_token.into(), refresh_token, expires_at: expires_in.map(|d| SystemTime::now() + d) }
+        TokenSet {
+            access_token: access_token.into(),
+            refresh_token,
+            expires_at: expires_in.map(|d| SystemTime::now() + d),
+        }
     }
 
     fn expires_within(&self, skew: Duration) -> bool {
@@ -217,7 +221,8 @@ impl AuthorizeUrlBuilder {
                 q.append_pair("scope", &self.scopes.join(" "));
             }
             if let Some(v) = &verifier {
-                let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(v.expose().as_bytes()));
+                let challenge =
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(v.expose().as_bytes()));
                 q.append_pair("code_challenge", &challenge).append_pair("code_challenge_method", "S256");
             }
             for (k, v) in &self.extra {
@@ -389,14 +394,15 @@ async fn token_request(
         let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
         let message = parsed
             .as_ref()
-            .and_then(|v| ["error_description", "message", "error"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_owned)))
+            .and_then(|v| {
+                ["error_description", "message", "error"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_owned))
+            })
             .unwrap_or_else(|| "no error message".to_owned());
         return Err(Error::Auth(AuthError::TokenEndpoint { status, message }));
     }
-    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Auth(AuthError::TokenEndpoint {
-        status,
-        message: format!("unexpected token response: {e}"),
-    }))?;
+    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+        Error::Auth(AuthError::TokenEndpoint { status, message: format!("unexpected token response: {e}") })
+    })?;
     Ok(TokenSet {
         access_token: Secret(parsed.access_token),
         refresh_token: parsed.refresh_token.map(Secret).or(previous_refresh),

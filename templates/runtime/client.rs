@@ -157,7 +157,9 @@ impl ClientBuilder {
             let raw = over.as_deref().or(self.config.servers.get(i).copied()).unwrap_or("/");
             let raw = raw.trim_end_matches('/');
             let url = Url::parse(&format!("{raw}/")).map_err(|e| {
-                Error::Config(format!("server {i} URL `{raw}` is not absolute ({e}); set it with `base_url`/`server_url`"))
+                Error::Config(format!(
+                    "server {i} URL `{raw}` is not absolute ({e}); set it with `base_url`/`server_url`"
+                ))
             })?;
             servers.push(url);
         }
@@ -177,9 +179,14 @@ impl ClientBuilder {
             }
         };
         let limiter = self.limiter.then(|| {
-            RateLimiter::new(self.config.limiter_requests, Duration::from_secs(self.config.limiter_window_seconds.into()))
+            RateLimiter::new(
+                self.config.limiter_requests,
+                Duration::from_secs(self.config.limiter_window_seconds.into()),
+            )
         });
-        Ok(Client { inner: Arc::new(Inner { http, servers, auth: self.auth, retry: self.retry, limiter, config: self.config }) })
+        Ok(Client {
+            inner: Arc::new(Inner { http, servers, auth: self.auth, retry: self.retry, limiter, config: self.config }),
+        })
     }
 }
 
@@ -259,7 +266,10 @@ pub struct RawResponse {
 }
 
 fn idempotent(m: &Method) -> bool {
-    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::PATCH | Method::TRACE)
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::PATCH | Method::TRACE
+    )
 }
 
 /// Percent-encodes one path segment value.
@@ -331,7 +341,8 @@ impl Client {
                     let status = resp.status().as_u16();
                     span.record("status", status);
                     let headers = resp.headers().clone();
-                    let rate_limit = RateLimit::from_headers(&headers, inner.config.limit_header, inner.config.remaining_header);
+                    let rate_limit =
+                        RateLimit::from_headers(&headers, inner.config.limit_header, inner.config.remaining_header);
                     if status == 401 && !refreshed {
                         if let Auth::OAuth(s) = &inner.auth {
                             refreshed = true;
@@ -348,12 +359,14 @@ impl Client {
                             continue;
                         }
                     }
-                    if matches!(status, 502..=504) && idempotent(&spec.method) && transient_retries < policy.max_retries {
+                    if matches!(status, 502..=504) && idempotent(&spec.method) && transient_retries < policy.max_retries
+                    {
                         transient_retries += 1;
                         tokio::time::sleep(policy.backoff(transient_retries)).await;
                         continue;
                     }
-                    let body = resp.bytes().await.map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?.to_vec();
+                    let body =
+                        resp.bytes().await.map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?.to_vec();
                     return Ok(RawResponse { status, headers, rate_limit, body });
                 }
             }
@@ -367,7 +380,9 @@ impl Client {
             .get(spec.server)
             .or(self.inner.servers.first())
             .ok_or_else(|| Error::Config("no server URL".into()))?;
-        let mut url = base.join(spec.path.trim_start_matches('/')).map_err(|e| Error::Config(format!("bad path {}: {e}", spec.template)))?;
+        let mut url = base
+            .join(spec.path.trim_start_matches('/'))
+            .map_err(|e| Error::Config(format!("bad path {}: {e}", spec.template)))?;
         if !spec.query.is_empty() {
             let mut q = url.query_pairs_mut();
             for (k, v) in &spec.query {
@@ -378,13 +393,15 @@ impl Client {
         let h = req.headers_mut();
         h.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(t) = token {
-            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| Error::Config("the access token is not a valid header value".into()))?;
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose()))
+                .map_err(|_| Error::Config("the access token is not a valid header value".into()))?;
             v.set_sensitive(true);
             h.insert(reqwest::header::AUTHORIZATION, v);
         }
         for (name, value) in &spec.headers {
             let name = HeaderName::from_static(name);
-            let value = HeaderValue::from_str(value).map_err(|_| Error::Config(format!("header `{name}` has an invalid value")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("header `{name}` has an invalid value")))?;
             h.append(name, value);
         }
         if let Some(t) = spec.timeout {
@@ -397,7 +414,10 @@ impl Client {
                 *req.body_mut() = Some(bytes.clone().into());
             }
             RequestBody::Form(text) => {
-                req.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+                req.headers_mut().insert(
+                    reqwest::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
                 *req.body_mut() = Some(text.clone().into());
             }
             RequestBody::Bytes(bytes, content_type) => {
@@ -411,7 +431,9 @@ impl Client {
                 for (name, value) in parts {
                     form = match value {
                         MultipartValue::Text(t) => form.text(name.clone(), t.clone()),
-                        MultipartValue::File(b) => form.part(name.clone(), reqwest::multipart::Part::bytes(b.clone()).file_name(name.clone())),
+                        MultipartValue::File(b) => {
+                            form.part(name.clone(), reqwest::multipart::Part::bytes(b.clone()).file_name(name.clone()))
+                        }
                     };
                 }
                 // reqwest builds multipart bodies on a RequestBuilder; borrow its encoding.
@@ -441,12 +463,24 @@ impl Client {
         decode: impl FnOnce(u16, &[u8]) -> Option<Result<T, Error>>,
     ) -> Result<super::response::Response<T>, Error> {
         match decode(raw.status, &raw.body) {
-            Some(Ok(value)) => Ok(super::response::Response { status: raw.status, headers: raw.headers, rate_limit: raw.rate_limit, value }),
+            Some(Ok(value)) => Ok(super::response::Response {
+                status: raw.status,
+                headers: raw.headers,
+                rate_limit: raw.rate_limit,
+                value,
+            }),
             Some(Err(e)) => Err(e),
             None => {
                 let request_id = raw.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
                 let body = String::from_utf8_lossy(&raw.body).into_owned();
-                Err(Error::Api(Box::new(ApiError::from_body(method, template, raw.status, raw.rate_limit, request_id, body))))
+                Err(Error::Api(Box::new(ApiError::from_body(
+                    method,
+                    template,
+                    raw.status,
+                    raw.rate_limit,
+                    request_id,
+                    body,
+                ))))
             }
         }
     }

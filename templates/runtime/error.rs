@@ -85,16 +85,27 @@ pub struct ApiError {
 impl ApiError {
     /// Builds an error from a response body; the message and field errors are read from the
     /// common `{"message": ..., "errors": {field: [..]}}` shape when present.
-    pub fn from_body(method: &str, path: &'static str, status: u16, rate_limit: RateLimit, request_id: Option<String>, body: String) -> Self {
+    pub fn from_body(
+        method: &str,
+        path: &'static str,
+        status: u16,
+        rate_limit: RateLimit,
+        request_id: Option<String>,
+        body: String,
+    ) -> Self {
         let parsed: Option<serde_json::Value> = serde_json::from_str(&body).ok();
         let message = parsed.as_ref().and_then(|v| {
-            ["message", "error_description", "error", "detail", "title"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_owned))
+            ["message", "error_description", "error", "detail", "title"]
+                .iter()
+                .find_map(|k| v.get(*k)?.as_str().map(str::to_owned))
         });
         let mut field_errors = BTreeMap::new();
         if let Some(errors) = parsed.as_ref().and_then(|v| v.get("errors")).and_then(|v| v.as_object()) {
             for (field, msgs) in errors {
                 let list = match msgs {
-                    serde_json::Value::Array(a) => a.iter().map(|m| m.as_str().map(str::to_owned).unwrap_or_else(|| m.to_string())).collect(),
+                    serde_json::Value::Array(a) => {
+                        a.iter().map(|m| m.as_str().map(str::to_owned).unwrap_or_else(|| m.to_string())).collect()
+                    }
                     serde_json::Value::String(s) => vec![s.clone()],
                     other => vec![other.to_string()],
                 };

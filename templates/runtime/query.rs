@@ -150,7 +150,12 @@ impl<F: QueryField> FieldFilter<F> {
     /// `field <operator> value`, with any operator name.
     pub fn op(self, operator: &'static str, value: impl Display) -> Filter<F> {
         Filter {
-            node: Node::Condition { field: self.field.wire_name(), operator, values: vec![value.to_string()], list: false },
+            node: Node::Condition {
+                field: self.field.wire_name(),
+                operator,
+                values: vec![value.to_string()],
+                list: false,
+            },
             _field: PhantomData,
         }
     }

@@ -49,7 +49,8 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the rate-limit headers named in the API configuration.
     pub fn from_headers(headers: &reqwest::header::HeaderMap, limit_header: &str, remaining_header: &str) -> Self {
-        let num = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u32>().ok());
+        let num =
+            |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u32>().ok());
         RateLimit {
             limit: num(limit_header),
             remaining: num(remaining_header),

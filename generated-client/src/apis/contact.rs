@@ -44,7 +44,10 @@ impl ContactApi {
     /// Scopes: `contact.create.all`.
     ///
     /// Errors: 401, 403, 422, 429.
-    pub fn create(&self, body: &crate::models::ContactRequestStore) -> ContactCreateRequest {
+    pub fn create(
+        &self,
+        body: &crate::models::ContactRequestStore,
+    ) -> ContactCreateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
             .map_err(|e| e.to_string());
@@ -137,20 +140,22 @@ pub struct ContactIndexRequest<T = crate::models::ContactResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    ContactIndexRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> ContactIndexRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::ContactRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -159,11 +164,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ContactField>,
     ) -> ContactIndexRequest<crate::models::ContactResponsePartial3> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         ContactIndexRequest {
             client: self.client,
             with: self.with,
@@ -192,12 +198,14 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::ContactCount>,
     ) -> Self {
-        self.count
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.count.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `count[]` value (for example dot notation for nested relations).
-    pub fn count_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn count_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.count.push(value.into());
         self
     }
@@ -206,18 +214,25 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         sort: impl ::std::convert::Into<crate::query::Sort<crate::query::ContactField>>,
     ) -> Self {
-        self.order_by
-            .push(sort.into().render(&crate::query::SORT_SYNTAX));
+        self.order_by.push(sort.into().render(&crate::query::SORT_SYNTAX));
         self
     }
     /// Adds a raw sort key in the API's syntax.
-    pub fn order_by_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn order_by_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.order_by.push(value.into());
         self
     }
     /// Sets the filter (`filter`), written and escaped in the API's syntax.
-    pub fn filter(mut self, filter: crate::query::Filter<crate::query::ContactField>) -> Self {
-        self.filter = ::std::option::Option::Some(filter.render(&crate::query::FILTER_SYNTAX));
+    pub fn filter(
+        mut self,
+        filter: crate::query::Filter<crate::query::ContactField>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(
+            filter.render(&crate::query::FILTER_SYNTAX),
+        );
         self
     }
     /// Sets a raw filter expression, sent as is.
@@ -259,8 +274,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let mut path = ::std::string::String::new();
         path.push_str("/contact");
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -294,8 +308,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         if let ::std::option::Option::Some(value) = &self.offset {
             query.push(("offset", crate::runtime::client::to_param(value)));
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -320,12 +333,26 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/contact", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
-                >(body, "/contact", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/contact",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::runtime::pagination::Page<
+                                        T,
+                                        crate::apis::PageDataTotal,
+                                    >,
+                                >(body, "/contact", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -333,18 +360,24 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
+            crate::Response<
+                crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
+            >,
             crate::Error,
         >,
     > {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::pages(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::pages(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
     /// Streams every record of every page (see [`Self::pages`]); holds one page at a time.
     pub fn stream(
@@ -352,12 +385,16 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> impl ::futures_util::Stream<Item = ::std::result::Result<T, crate::Error>> {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::items(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::items(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
 }
 /// Request builder for `POST /contact`; send it with `.send().await`.
@@ -366,7 +403,10 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
 pub struct ContactCreateRequest {
     client: crate::Client,
     accept_language: ::std::option::Option<crate::models::ContactCreateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ContactCreateRequest {
@@ -392,8 +432,7 @@ impl ContactCreateRequest {
         path.push_str("/contact");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -404,25 +443,42 @@ impl ContactCreateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::ContactResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::ContactResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("POST", "/contact", raw, |status, body| match status {
-                201u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::ContactResponse,
-                >(body, "/contact", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "POST",
+                "/contact",
+                raw,
+                |status, body| {
+                    match status {
+                        201u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::ContactResponse,
+                                >(body, "/contact", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `GET /contact/{id}`; send it with `.send().await`.
@@ -438,20 +494,22 @@ pub struct ContactShowRequest<T = crate::models::ContactResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    ContactShowRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> ContactShowRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::ContactRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -460,11 +518,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ContactField>,
     ) -> ContactShowRequest<crate::models::ContactResponsePartial3> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         ContactShowRequest {
             client: self.client,
             id: self.id,
@@ -490,12 +549,14 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::ContactCount>,
     ) -> Self {
-        self.count
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.count.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `count[]` value (for example dot notation for nested relations).
-    pub fn count_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn count_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.count.push(value.into());
         self
     }
@@ -519,12 +580,13 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/contact/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -543,8 +605,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
                 query.push(("count[]", crate::runtime::client::to_param(v)));
             }
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -564,14 +625,23 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/contact/{id}", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<T>(
-                    body,
-                    "/contact/{id}",
-                    status,
-                )),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/contact/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    T,
+                                >(body, "/contact/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `DELETE /contact/{id}`; send it with `.send().await`.
@@ -604,13 +674,14 @@ impl ContactDeleteRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/contact/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -629,15 +700,20 @@ impl ContactDeleteRequest {
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
-        self.client.finish(
-            "DELETE",
-            "/contact/{id}",
-            raw,
-            |status, _body| match status {
-                204u16 => ::std::option::Option::Some(::std::result::Result::Ok(())),
-                _ => ::std::option::Option::None,
-            },
-        )
+        self.client
+            .finish(
+                "DELETE",
+                "/contact/{id}",
+                raw,
+                |status, _body| {
+                    match status {
+                        204u16 => {
+                            ::std::option::Option::Some(::std::result::Result::Ok(()))
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `PATCH /contact/{id}`; send it with `.send().await`.
@@ -647,7 +723,10 @@ pub struct ContactUpdateRequest {
     client: crate::Client,
     id: u32,
     accept_language: ::std::option::Option<crate::models::ContactUpdateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ContactUpdateRequest {
@@ -671,13 +750,14 @@ impl ContactUpdateRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/contact/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -688,26 +768,41 @@ impl ContactUpdateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::ContactResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::ContactResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("PATCH", "/contact/{id}", raw, |status, body| match status {
-                200u16 => {
-                    ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                        crate::models::ContactResponse,
-                    >(body, "/contact/{id}", status))
-                }
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "PATCH",
+                "/contact/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::ContactResponse,
+                                >(body, "/contact/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }

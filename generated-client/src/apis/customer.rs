@@ -42,7 +42,10 @@ impl CustomerApi {
     /// Scopes: `customer.create.all`.
     ///
     /// Errors: 401, 403, 422, 429.
-    pub fn create(&self, body: &crate::models::CustomerRequestStore) -> CustomerCreateRequest {
+    pub fn create(
+        &self,
+        body: &crate::models::CustomerRequestStore,
+    ) -> CustomerCreateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
             .map_err(|e| e.to_string());
@@ -135,20 +138,22 @@ pub struct CustomerIndexRequest<T = crate::models::CustomerResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    CustomerIndexRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> CustomerIndexRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::CustomerRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -157,11 +162,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::CustomerField>,
     ) -> CustomerIndexRequest<crate::models::CustomerResponsePartial2> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         CustomerIndexRequest {
             client: self.client,
             with: self.with,
@@ -190,12 +196,14 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::CustomerCount>,
     ) -> Self {
-        self.count
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.count.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `count[]` value (for example dot notation for nested relations).
-    pub fn count_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn count_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.count.push(value.into());
         self
     }
@@ -204,18 +212,25 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         sort: impl ::std::convert::Into<crate::query::Sort<crate::query::CustomerField>>,
     ) -> Self {
-        self.order_by
-            .push(sort.into().render(&crate::query::SORT_SYNTAX));
+        self.order_by.push(sort.into().render(&crate::query::SORT_SYNTAX));
         self
     }
     /// Adds a raw sort key in the API's syntax.
-    pub fn order_by_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn order_by_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.order_by.push(value.into());
         self
     }
     /// Sets the filter (`filter`), written and escaped in the API's syntax.
-    pub fn filter(mut self, filter: crate::query::Filter<crate::query::CustomerField>) -> Self {
-        self.filter = ::std::option::Option::Some(filter.render(&crate::query::FILTER_SYNTAX));
+    pub fn filter(
+        mut self,
+        filter: crate::query::Filter<crate::query::CustomerField>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(
+            filter.render(&crate::query::FILTER_SYNTAX),
+        );
         self
     }
     /// Sets a raw filter expression, sent as is.
@@ -257,8 +272,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let mut path = ::std::string::String::new();
         path.push_str("/customer");
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -292,8 +306,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         if let ::std::option::Option::Some(value) = &self.offset {
             query.push(("offset", crate::runtime::client::to_param(value)));
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -318,12 +331,26 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/customer", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
-                >(body, "/customer", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/customer",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::runtime::pagination::Page<
+                                        T,
+                                        crate::apis::PageDataTotal,
+                                    >,
+                                >(body, "/customer", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -331,18 +358,24 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
+            crate::Response<
+                crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
+            >,
             crate::Error,
         >,
     > {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::pages(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::pages(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
     /// Streams every record of every page (see [`Self::pages`]); holds one page at a time.
     pub fn stream(
@@ -350,12 +383,16 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> impl ::futures_util::Stream<Item = ::std::result::Result<T, crate::Error>> {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::items(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::items(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
 }
 /// Request builder for `POST /customer`; send it with `.send().await`.
@@ -364,7 +401,10 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
 pub struct CustomerCreateRequest {
     client: crate::Client,
     accept_language: ::std::option::Option<crate::models::CustomerCreateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl CustomerCreateRequest {
@@ -390,8 +430,7 @@ impl CustomerCreateRequest {
         path.push_str("/customer");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -402,25 +441,42 @@ impl CustomerCreateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::CustomerResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::CustomerResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("POST", "/customer", raw, |status, body| match status {
-                201u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::CustomerResponse,
-                >(body, "/customer", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "POST",
+                "/customer",
+                raw,
+                |status, body| {
+                    match status {
+                        201u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::CustomerResponse,
+                                >(body, "/customer", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `GET /customer/{id}`; send it with `.send().await`.
@@ -436,20 +492,22 @@ pub struct CustomerShowRequest<T = crate::models::CustomerResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    CustomerShowRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> CustomerShowRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::CustomerRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -458,11 +516,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::CustomerField>,
     ) -> CustomerShowRequest<crate::models::CustomerResponsePartial2> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         CustomerShowRequest {
             client: self.client,
             id: self.id,
@@ -488,12 +547,14 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::CustomerCount>,
     ) -> Self {
-        self.count
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.count.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `count[]` value (for example dot notation for nested relations).
-    pub fn count_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn count_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.count.push(value.into());
         self
     }
@@ -517,12 +578,13 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/customer/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -541,8 +603,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
                 query.push(("count[]", crate::runtime::client::to_param(v)));
             }
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -562,14 +623,23 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/customer/{id}", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<T>(
-                    body,
-                    "/customer/{id}",
-                    status,
-                )),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/customer/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    T,
+                                >(body, "/customer/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `DELETE /customer/{id}`; send it with `.send().await`.
@@ -602,13 +672,14 @@ impl CustomerDeleteRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/customer/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -627,15 +698,20 @@ impl CustomerDeleteRequest {
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
-        self.client.finish(
-            "DELETE",
-            "/customer/{id}",
-            raw,
-            |status, _body| match status {
-                204u16 => ::std::option::Option::Some(::std::result::Result::Ok(())),
-                _ => ::std::option::Option::None,
-            },
-        )
+        self.client
+            .finish(
+                "DELETE",
+                "/customer/{id}",
+                raw,
+                |status, _body| {
+                    match status {
+                        204u16 => {
+                            ::std::option::Option::Some(::std::result::Result::Ok(()))
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `PATCH /customer/{id}`; send it with `.send().await`.
@@ -645,7 +721,10 @@ pub struct CustomerUpdateRequest {
     client: crate::Client,
     id: u32,
     accept_language: ::std::option::Option<crate::models::CustomerUpdateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl CustomerUpdateRequest {
@@ -669,13 +748,14 @@ impl CustomerUpdateRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/customer/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -686,30 +766,41 @@ impl CustomerUpdateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::CustomerResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::CustomerResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
-        self.client.finish(
-            "PATCH",
-            "/customer/{id}",
-            raw,
-            |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::CustomerResponse,
-                >(
-                    body, "/customer/{id}", status
-                )),
-                _ => ::std::option::Option::None,
-            },
-        )
+        self.client
+            .finish(
+                "PATCH",
+                "/customer/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::CustomerResponse,
+                                >(body, "/customer/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }

@@ -104,7 +104,11 @@ impl EmailApi {
     /// Scopes: `email.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
-    pub fn update(&self, id: u32, body: &crate::models::EmailRequestUpdate) -> EmailUpdateRequest {
+    pub fn update(
+        &self,
+        id: u32,
+        body: &crate::models::EmailRequestUpdate,
+    ) -> EmailUpdateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
             .map_err(|e| e.to_string());
@@ -133,20 +137,22 @@ pub struct EmailIndexRequest<T = crate::models::EmailResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    EmailIndexRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> EmailIndexRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::EmailRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -155,11 +161,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::EmailField>,
     ) -> EmailIndexRequest<crate::models::EmailResponsePartial> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         EmailIndexRequest {
             client: self.client,
             with: self.with,
@@ -196,18 +203,25 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         sort: impl ::std::convert::Into<crate::query::Sort<crate::query::EmailField>>,
     ) -> Self {
-        self.order_by
-            .push(sort.into().render(&crate::query::SORT_SYNTAX));
+        self.order_by.push(sort.into().render(&crate::query::SORT_SYNTAX));
         self
     }
     /// Adds a raw sort key in the API's syntax.
-    pub fn order_by_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn order_by_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.order_by.push(value.into());
         self
     }
     /// Sets the filter (`filter`), written and escaped in the API's syntax.
-    pub fn filter(mut self, filter: crate::query::Filter<crate::query::EmailField>) -> Self {
-        self.filter = ::std::option::Option::Some(filter.render(&crate::query::FILTER_SYNTAX));
+    pub fn filter(
+        mut self,
+        filter: crate::query::Filter<crate::query::EmailField>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(
+            filter.render(&crate::query::FILTER_SYNTAX),
+        );
         self
     }
     /// Sets a raw filter expression, sent as is.
@@ -249,8 +263,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let mut path = ::std::string::String::new();
         path.push_str("/email");
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -283,8 +296,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         if let ::std::option::Option::Some(value) = &self.offset {
             query.push(("offset", crate::runtime::client::to_param(value)));
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -309,12 +321,26 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/email", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
-                >(body, "/email", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/email",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::runtime::pagination::Page<
+                                        T,
+                                        crate::apis::PageDataTotal,
+                                    >,
+                                >(body, "/email", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -322,18 +348,24 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
+            crate::Response<
+                crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
+            >,
             crate::Error,
         >,
     > {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::pages(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::pages(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
     /// Streams every record of every page (see [`Self::pages`]); holds one page at a time.
     pub fn stream(
@@ -341,12 +373,16 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> impl ::futures_util::Stream<Item = ::std::result::Result<T, crate::Error>> {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::items(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::items(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
 }
 /// Request builder for `POST /email`; send it with `.send().await`.
@@ -355,7 +391,10 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
 pub struct EmailCreateRequest {
     client: crate::Client,
     accept_language: ::std::option::Option<crate::models::EmailCreateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl EmailCreateRequest {
@@ -381,8 +420,7 @@ impl EmailCreateRequest {
         path.push_str("/email");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -393,25 +431,42 @@ impl EmailCreateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::EmailResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::EmailResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("POST", "/email", raw, |status, body| match status {
-                201u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::EmailResponse,
-                >(body, "/email", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "POST",
+                "/email",
+                raw,
+                |status, body| {
+                    match status {
+                        201u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::EmailResponse,
+                                >(body, "/email", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `GET /email/{id}`; send it with `.send().await`.
@@ -427,20 +482,22 @@ pub struct EmailShowRequest<T = crate::models::EmailResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    EmailShowRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> EmailShowRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::EmailRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -449,11 +506,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::EmailField>,
     ) -> EmailShowRequest<crate::models::EmailResponsePartial> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         EmailShowRequest {
             client: self.client,
             id: self.id,
@@ -502,12 +560,13 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/email/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -525,8 +584,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
                 query.push(("count[]", crate::runtime::client::to_param(v)));
             }
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -546,14 +604,23 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/email/{id}", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<T>(
-                    body,
-                    "/email/{id}",
-                    status,
-                )),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/email/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    T,
+                                >(body, "/email/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `DELETE /email/{id}`; send it with `.send().await`.
@@ -586,13 +653,14 @@ impl EmailDeleteRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/email/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -612,10 +680,19 @@ impl EmailDeleteRequest {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("DELETE", "/email/{id}", raw, |status, _body| match status {
-                204u16 => ::std::option::Option::Some(::std::result::Result::Ok(())),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "DELETE",
+                "/email/{id}",
+                raw,
+                |status, _body| {
+                    match status {
+                        204u16 => {
+                            ::std::option::Option::Some(::std::result::Result::Ok(()))
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `PATCH /email/{id}`; send it with `.send().await`.
@@ -625,7 +702,10 @@ pub struct EmailUpdateRequest {
     client: crate::Client,
     id: u32,
     accept_language: ::std::option::Option<crate::models::EmailUpdateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl EmailUpdateRequest {
@@ -649,13 +729,14 @@ impl EmailUpdateRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/email/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -666,26 +747,41 @@ impl EmailUpdateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::EmailResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::EmailResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("PATCH", "/email/{id}", raw, |status, body| match status {
-                200u16 => {
-                    ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                        crate::models::EmailResponse,
-                    >(body, "/email/{id}", status))
-                }
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "PATCH",
+                "/email/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::EmailResponse,
+                                >(body, "/email/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }

@@ -84,17 +84,25 @@ pub struct Oauth2AuthorizeRequest {
     response_mode: ::std::option::Option<::std::string::String>,
     nonce: ::std::option::Option<::std::string::String>,
     code_challenge: ::std::option::Option<::std::string::String>,
-    code_challenge_method: ::std::option::Option<crate::models::Oauth2AuthorizeCodeChallengeMethod>,
+    code_challenge_method: ::std::option::Option<
+        crate::models::Oauth2AuthorizeCodeChallengeMethod,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl Oauth2AuthorizeRequest {
     /// Space-separated scopes.
-    pub fn scope(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
     }
     /// Opaque value echoed back to the redirect URI; verify it to stop CSRF.
-    pub fn state(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -107,7 +115,10 @@ impl Oauth2AuthorizeRequest {
         self
     }
     /// Replay protection value.
-    pub fn nonce(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn nonce(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.nonce = ::std::option::Option::Some(value.into());
         self
     }
@@ -126,7 +137,9 @@ impl Oauth2AuthorizeRequest {
     /// Inferred: PKCE is not documented; Passport supports it.
     pub fn code_challenge_method(
         mut self,
-        value: impl ::std::convert::Into<crate::models::Oauth2AuthorizeCodeChallengeMethod>,
+        value: impl ::std::convert::Into<
+            crate::models::Oauth2AuthorizeCodeChallengeMethod,
+        >,
     ) -> Self {
         self.code_challenge_method = ::std::option::Option::Some(value.into());
         self
@@ -142,8 +155,7 @@ impl Oauth2AuthorizeRequest {
         let mut path = ::std::string::String::new();
         path.push_str("/authorize");
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.client_id;
             query.push(("client_id", crate::runtime::client::to_param(value)));
@@ -172,13 +184,13 @@ impl Oauth2AuthorizeRequest {
             query.push(("code_challenge", crate::runtime::client::to_param(value)));
         }
         if let ::std::option::Option::Some(value) = &self.code_challenge_method {
-            query.push((
-                "code_challenge_method",
-                crate::runtime::client::to_param(value),
-            ));
+            query
+                .push((
+                    "code_challenge_method",
+                    crate::runtime::client::to_param(value),
+                ));
         }
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
             method: ::reqwest::Method::GET,
             server: 1usize,
@@ -195,10 +207,19 @@ impl Oauth2AuthorizeRequest {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/authorize", raw, |status, _body| match status {
-                302u16 => ::std::option::Option::Some(::std::result::Result::Ok(())),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/authorize",
+                raw,
+                |status, _body| {
+                    match status {
+                        302u16 => {
+                            ::std::option::Option::Some(::std::result::Result::Ok(()))
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `POST /token`; send it with `.send().await`.
@@ -206,7 +227,10 @@ impl Oauth2AuthorizeRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct Oauth2TokenRequest {
     client: crate::Client,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl Oauth2TokenRequest {
@@ -222,8 +246,7 @@ impl Oauth2TokenRequest {
         path.push_str("/token");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
             method: ::reqwest::Method::POST,
             server: 1usize,
@@ -231,25 +254,42 @@ impl Oauth2TokenRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::TokenResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::TokenResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("POST", "/token", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::TokenResponse,
-                >(body, "/token", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "POST",
+                "/token",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::TokenResponse,
+                                >(body, "/token", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `GET /scopes`; send it with `.send().await`.
@@ -272,8 +312,7 @@ impl Oauth2ScopesRequest {
         path.push_str("/scopes");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
             method: ::reqwest::Method::GET,
             server: 1usize,
@@ -292,11 +331,22 @@ impl Oauth2ScopesRequest {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/scopes", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::ScopeList,
-                >(body, "/scopes", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/scopes",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::ScopeList,
+                                >(body, "/scopes", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }

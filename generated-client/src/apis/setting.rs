@@ -38,7 +38,10 @@ impl SettingApi {
     /// Scopes: `setting.update.all`.
     ///
     /// Errors: 401, 403, 422, 429.
-    pub fn update(&self, body: &crate::models::SettingsRequestStore) -> SettingUpdateRequest {
+    pub fn update(
+        &self,
+        body: &crate::models::SettingsRequestStore,
+    ) -> SettingUpdateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
             .map_err(|e| e.to_string());
@@ -92,16 +95,14 @@ impl SettingIndexRequest {
         let mut path = ::std::string::String::new();
         path.push_str("/setting");
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.limit {
             query.push(("limit", crate::runtime::client::to_param(value)));
         }
         if let ::std::option::Option::Some(value) = &self.offset {
             query.push(("offset", crate::runtime::client::to_param(value)));
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -131,15 +132,26 @@ impl SettingIndexRequest {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/setting", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::runtime::pagination::Page<
-                        crate::models::SettingsResponse,
-                        crate::apis::PageDataTotal,
-                    >,
-                >(body, "/setting", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/setting",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::runtime::pagination::Page<
+                                        crate::models::SettingsResponse,
+                                        crate::apis::PageDataTotal,
+                                    >,
+                                >(body, "/setting", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -158,12 +170,16 @@ impl SettingIndexRequest {
     > {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::pages(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::pages(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
     /// Streams every record of every page (see [`Self::pages`]); holds one page at a time.
     pub fn stream(
@@ -173,12 +189,16 @@ impl SettingIndexRequest {
     > {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::items(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::items(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
 }
 /// Request builder for `PATCH /setting`; send it with `.send().await`.
@@ -187,7 +207,10 @@ impl SettingIndexRequest {
 pub struct SettingUpdateRequest {
     client: crate::Client,
     accept_language: ::std::option::Option<crate::models::SettingUpdateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl SettingUpdateRequest {
@@ -213,8 +236,7 @@ impl SettingUpdateRequest {
         path.push_str("/setting");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -225,24 +247,41 @@ impl SettingUpdateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::SettingsResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::SettingsResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("PATCH", "/setting", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::SettingsResponse,
-                >(body, "/setting", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "PATCH",
+                "/setting",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::SettingsResponse,
+                                >(body, "/setting", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }

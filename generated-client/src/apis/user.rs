@@ -100,7 +100,11 @@ impl UserApi {
     /// Scopes: `user.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
-    pub fn update(&self, id: u32, body: &crate::models::UserRequestUpdate) -> UserUpdateRequest {
+    pub fn update(
+        &self,
+        id: u32,
+        body: &crate::models::UserRequestUpdate,
+    ) -> UserUpdateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
             .map_err(|e| e.to_string());
@@ -129,20 +133,22 @@ pub struct UserIndexRequest<T = crate::models::UserResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    UserIndexRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> UserIndexRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::UserRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -151,11 +157,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::UserField>,
     ) -> UserIndexRequest<crate::models::UserResponsePartial> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         UserIndexRequest {
             client: self.client,
             with: self.with,
@@ -184,12 +191,14 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::UserCount>,
     ) -> Self {
-        self.count
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.count.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `count[]` value (for example dot notation for nested relations).
-    pub fn count_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn count_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.count.push(value.into());
         self
     }
@@ -198,18 +207,25 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         sort: impl ::std::convert::Into<crate::query::Sort<crate::query::UserField>>,
     ) -> Self {
-        self.order_by
-            .push(sort.into().render(&crate::query::SORT_SYNTAX));
+        self.order_by.push(sort.into().render(&crate::query::SORT_SYNTAX));
         self
     }
     /// Adds a raw sort key in the API's syntax.
-    pub fn order_by_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn order_by_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.order_by.push(value.into());
         self
     }
     /// Sets the filter (`filter`), written and escaped in the API's syntax.
-    pub fn filter(mut self, filter: crate::query::Filter<crate::query::UserField>) -> Self {
-        self.filter = ::std::option::Option::Some(filter.render(&crate::query::FILTER_SYNTAX));
+    pub fn filter(
+        mut self,
+        filter: crate::query::Filter<crate::query::UserField>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(
+            filter.render(&crate::query::FILTER_SYNTAX),
+        );
         self
     }
     /// Sets a raw filter expression, sent as is.
@@ -251,8 +267,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let mut path = ::std::string::String::new();
         path.push_str("/user");
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -286,8 +301,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         if let ::std::option::Option::Some(value) = &self.offset {
             query.push(("offset", crate::runtime::client::to_param(value)));
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -312,12 +326,26 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/user", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
-                >(body, "/user", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/user",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::runtime::pagination::Page<
+                                        T,
+                                        crate::apis::PageDataTotal,
+                                    >,
+                                >(body, "/user", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -325,18 +353,24 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
+            crate::Response<
+                crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
+            >,
             crate::Error,
         >,
     > {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::pages(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::pages(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
     /// Streams every record of every page (see [`Self::pages`]); holds one page at a time.
     pub fn stream(
@@ -344,12 +378,16 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> impl ::futures_util::Stream<Item = ::std::result::Result<T, crate::Error>> {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::items(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::items(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
 }
 /// Request builder for `POST /user`; send it with `.send().await`.
@@ -358,7 +396,10 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
 pub struct UserCreateRequest {
     client: crate::Client,
     accept_language: ::std::option::Option<crate::models::UserCreateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl UserCreateRequest {
@@ -384,8 +425,7 @@ impl UserCreateRequest {
         path.push_str("/user");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -396,25 +436,42 @@ impl UserCreateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::UserResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::UserResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("POST", "/user", raw, |status, body| match status {
-                201u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::UserResponse,
-                >(body, "/user", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "POST",
+                "/user",
+                raw,
+                |status, body| {
+                    match status {
+                        201u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::UserResponse,
+                                >(body, "/user", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `GET /user/{id}`; send it with `.send().await`.
@@ -430,20 +487,22 @@ pub struct UserShowRequest<T = crate::models::UserResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    UserShowRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> UserShowRequest<T> {
     /// Adds relations to eager-load (`with[]`).
     pub fn with(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::UserRelation>,
     ) -> Self {
-        self.with
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.with.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `with[]` value (for example dot notation for nested relations).
-    pub fn with_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn with_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.with.push(value.into());
         self
     }
@@ -452,11 +511,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::UserField>,
     ) -> UserShowRequest<crate::models::UserResponsePartial> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         UserShowRequest {
             client: self.client,
             id: self.id,
@@ -482,12 +542,14 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         values: impl ::std::iter::IntoIterator<Item = crate::query::UserCount>,
     ) -> Self {
-        self.count
-            .extend(values.into_iter().map(|v| v.as_str().to_owned()));
+        self.count.extend(values.into_iter().map(|v| v.as_str().to_owned()));
         self
     }
     /// Adds a raw `count[]` value (for example dot notation for nested relations).
-    pub fn count_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn count_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.count.push(value.into());
         self
     }
@@ -511,12 +573,13 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/user/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         {
             let value = &self.with;
             for v in value {
@@ -535,8 +598,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
                 query.push(("count[]", crate::runtime::client::to_param(v)));
             }
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -556,14 +618,23 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/user/{id}", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<T>(
-                    body,
-                    "/user/{id}",
-                    status,
-                )),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/user/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    T,
+                                >(body, "/user/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `DELETE /user/{id}`; send it with `.send().await`.
@@ -596,13 +667,14 @@ impl UserDeleteRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/user/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -622,10 +694,19 @@ impl UserDeleteRequest {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("DELETE", "/user/{id}", raw, |status, _body| match status {
-                204u16 => ::std::option::Option::Some(::std::result::Result::Ok(())),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "DELETE",
+                "/user/{id}",
+                raw,
+                |status, _body| {
+                    match status {
+                        204u16 => {
+                            ::std::option::Option::Some(::std::result::Result::Ok(()))
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `PATCH /user/{id}`; send it with `.send().await`.
@@ -635,7 +716,10 @@ pub struct UserUpdateRequest {
     client: crate::Client,
     id: u32,
     accept_language: ::std::option::Option<crate::models::UserUpdateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl UserUpdateRequest {
@@ -659,13 +743,14 @@ impl UserUpdateRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/user/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -676,24 +761,41 @@ impl UserUpdateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::UserResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::UserResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("PATCH", "/user/{id}", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::UserResponse,
-                >(body, "/user/{id}", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "PATCH",
+                "/user/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::UserResponse,
+                                >(body, "/user/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }

@@ -44,7 +44,10 @@ impl WebhookApi {
     /// Scopes: `webhook.create.all`.
     ///
     /// Errors: 401, 403, 422, 429.
-    pub fn create(&self, body: &crate::models::WebhookRequestStore) -> WebhookCreateRequest {
+    pub fn create(
+        &self,
+        body: &crate::models::WebhookRequestStore,
+    ) -> WebhookCreateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
             .map_err(|e| e.to_string());
@@ -137,9 +140,9 @@ pub struct WebhookIndexRequest<T = crate::models::WebhookResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    WebhookIndexRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> WebhookIndexRequest<T> {
     /// Relations to eager-load; dot notation for nested ones (`user.company`). A to-many relation may not be nested below another relation; the total eager-loading weight may not exceed 16.
     pub fn with(
         mut self,
@@ -153,11 +156,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::WebhookField>,
     ) -> WebhookIndexRequest<crate::models::WebhookResponsePartial> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         WebhookIndexRequest {
             client: self.client,
             with: self.with,
@@ -194,18 +198,25 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         sort: impl ::std::convert::Into<crate::query::Sort<crate::query::WebhookField>>,
     ) -> Self {
-        self.order_by
-            .push(sort.into().render(&crate::query::SORT_SYNTAX));
+        self.order_by.push(sort.into().render(&crate::query::SORT_SYNTAX));
         self
     }
     /// Adds a raw sort key in the API's syntax.
-    pub fn order_by_raw(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn order_by_raw(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.order_by.push(value.into());
         self
     }
     /// Sets the filter (`filter`), written and escaped in the API's syntax.
-    pub fn filter(mut self, filter: crate::query::Filter<crate::query::WebhookField>) -> Self {
-        self.filter = ::std::option::Option::Some(filter.render(&crate::query::FILTER_SYNTAX));
+    pub fn filter(
+        mut self,
+        filter: crate::query::Filter<crate::query::WebhookField>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(
+            filter.render(&crate::query::FILTER_SYNTAX),
+        );
         self
     }
     /// Sets a raw filter expression, sent as is.
@@ -247,8 +258,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let mut path = ::std::string::String::new();
         path.push_str("/webhook");
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.with {
             for v in value {
                 query.push(("with[]", crate::runtime::client::to_param(v)));
@@ -280,8 +290,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         if let ::std::option::Option::Some(value) = &self.offset {
             query.push(("offset", crate::runtime::client::to_param(value)));
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -306,12 +315,26 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/webhook", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
-                >(body, "/webhook", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/webhook",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::runtime::pagination::Page<
+                                        T,
+                                        crate::apis::PageDataTotal,
+                                    >,
+                                >(body, "/webhook", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -319,18 +342,24 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
+            crate::Response<
+                crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>,
+            >,
             crate::Error,
         >,
     > {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::pages(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::pages(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
     /// Streams every record of every page (see [`Self::pages`]); holds one page at a time.
     pub fn stream(
@@ -338,12 +367,16 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> impl ::futures_util::Stream<Item = ::std::result::Result<T, crate::Error>> {
         let limit = self.limit.map(|v| v as u64).unwrap_or(100u64);
         let offset = self.offset.map(|v| v as u64).unwrap_or(0);
-        crate::runtime::pagination::items(offset, limit, move |offset, limit| {
-            let mut next = self.clone();
-            next.offset = ::std::option::Option::Some(offset as i32);
-            next.limit = ::std::option::Option::Some(limit as i32);
-            next.send()
-        })
+        crate::runtime::pagination::items(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut next = self.clone();
+                next.offset = ::std::option::Option::Some(offset as i32);
+                next.limit = ::std::option::Option::Some(limit as i32);
+                next.send()
+            },
+        )
     }
 }
 /// Request builder for `POST /webhook`; send it with `.send().await`.
@@ -352,7 +385,10 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
 pub struct WebhookCreateRequest {
     client: crate::Client,
     accept_language: ::std::option::Option<crate::models::WebhookCreateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl WebhookCreateRequest {
@@ -378,8 +414,7 @@ impl WebhookCreateRequest {
         path.push_str("/webhook");
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -390,25 +425,42 @@ impl WebhookCreateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::WebhookResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::WebhookResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("POST", "/webhook", raw, |status, body| match status {
-                201u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                    crate::models::WebhookResponse,
-                >(body, "/webhook", status)),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "POST",
+                "/webhook",
+                raw,
+                |status, body| {
+                    match status {
+                        201u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::WebhookResponse,
+                                >(body, "/webhook", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `GET /webhook/{id}`; send it with `.send().await`.
@@ -424,9 +476,9 @@ pub struct WebhookShowRequest<T = crate::models::WebhookResponse> {
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
-impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
-    WebhookShowRequest<T>
-{
+impl<
+    T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug,
+> WebhookShowRequest<T> {
     /// Relations to eager-load; dot notation for nested ones (`user.company`). A to-many relation may not be nested below another relation; the total eager-loading weight may not exceed 16.
     pub fn with(
         mut self,
@@ -440,11 +492,12 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::WebhookField>,
     ) -> WebhookShowRequest<crate::models::WebhookResponsePartial> {
-        self.show.extend(
-            fields
-                .into_iter()
-                .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
-        );
+        self.show
+            .extend(
+                fields
+                    .into_iter()
+                    .map(|f| crate::runtime::query::QueryField::wire_name(f).to_owned()),
+            );
         WebhookShowRequest {
             client: self.client,
             id: self.id,
@@ -493,12 +546,13 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/webhook/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.with {
             for v in value {
                 query.push(("with[]", crate::runtime::client::to_param(v)));
@@ -515,8 +569,7 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
                 query.push(("count[]", crate::runtime::client::to_param(v)));
             }
         }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -536,14 +589,23 @@ impl<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("GET", "/webhook/{id}", raw, |status, body| match status {
-                200u16 => ::std::option::Option::Some(crate::runtime::error::decode_json::<T>(
-                    body,
-                    "/webhook/{id}",
-                    status,
-                )),
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "GET",
+                "/webhook/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    T,
+                                >(body, "/webhook/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `DELETE /webhook/{id}`; send it with `.send().await`.
@@ -576,13 +638,14 @@ impl WebhookDeleteRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/webhook/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -601,15 +664,20 @@ impl WebhookDeleteRequest {
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
-        self.client.finish(
-            "DELETE",
-            "/webhook/{id}",
-            raw,
-            |status, _body| match status {
-                204u16 => ::std::option::Option::Some(::std::result::Result::Ok(())),
-                _ => ::std::option::Option::None,
-            },
-        )
+        self.client
+            .finish(
+                "DELETE",
+                "/webhook/{id}",
+                raw,
+                |status, _body| {
+                    match status {
+                        204u16 => {
+                            ::std::option::Option::Some(::std::result::Result::Ok(()))
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }
 /// Request builder for `PATCH /webhook/{id}`; send it with `.send().await`.
@@ -619,7 +687,10 @@ pub struct WebhookUpdateRequest {
     client: crate::Client,
     id: u32,
     accept_language: ::std::option::Option<crate::models::WebhookUpdateAcceptLanguage>,
-    body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,
+    body: ::std::result::Result<
+        crate::runtime::client::RequestBody,
+        ::std::string::String,
+    >,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl WebhookUpdateRequest {
@@ -643,13 +714,14 @@ impl WebhookUpdateRequest {
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/webhook/");
-        path.push_str(&crate::runtime::client::encode_path(
-            &crate::runtime::client::to_param(&self.id),
-        ));
+        path.push_str(
+            &crate::runtime::client::encode_path(
+                &crate::runtime::client::to_param(&self.id),
+            ),
+        );
         #[allow(unused_mut)]
         let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> =
-            ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.accept_language {
             headers.push(("accept-language", crate::runtime::client::to_param(value)));
         }
@@ -660,26 +732,41 @@ impl WebhookUpdateRequest {
             path,
             query,
             headers,
-            body: self.body.clone().map_err(|e| {
-                crate::Error::Config(::std::format!("cannot encode the request body: {e}"))
-            })?,
+            body: self
+                .body
+                .clone()
+                .map_err(|e| crate::Error::Config(
+                    ::std::format!("cannot encode the request body: {e}"),
+                ))?,
             timeout: self.timeout,
         })
     }
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::Response<crate::models::WebhookResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::Response<crate::models::WebhookResponse>,
+        crate::Error,
+    > {
         let spec = self.request_spec()?;
         let raw = self.client.execute(spec).await?;
         self.client
-            .finish("PATCH", "/webhook/{id}", raw, |status, body| match status {
-                200u16 => {
-                    ::std::option::Option::Some(crate::runtime::error::decode_json::<
-                        crate::models::WebhookResponse,
-                    >(body, "/webhook/{id}", status))
-                }
-                _ => ::std::option::Option::None,
-            })
+            .finish(
+                "PATCH",
+                "/webhook/{id}",
+                raw,
+                |status, body| {
+                    match status {
+                        200u16 => {
+                            ::std::option::Option::Some(
+                                crate::runtime::error::decode_json::<
+                                    crate::models::WebhookResponse,
+                                >(body, "/webhook/{id}", status),
+                            )
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
     }
 }

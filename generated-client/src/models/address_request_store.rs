@@ -25,7 +25,9 @@ pub struct AddressRequestStore {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub house_number_addition: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub house_number_addition: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.

@@ -32,7 +32,9 @@ pub struct AddressResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub house_number_addition: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub house_number_addition: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
@@ -60,5 +62,7 @@ pub struct AddressResponse {
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub company: ::std::option::Option<::std::boxed::Box<crate::models::CompanyResponse>>,
+    pub company: ::std::option::Option<
+        ::std::boxed::Box<crate::models::CompanyResponse>,
+    >,
 }

@@ -39,7 +39,9 @@ pub struct AddressResponsePartial11 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub house_number_addition: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub house_number_addition: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
@@ -63,8 +65,9 @@ pub struct AddressResponsePartial11 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub created_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub created_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
@@ -73,11 +76,14 @@ pub struct AddressResponsePartial11 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub updated_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub updated_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// The related company; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub company: ::std::option::Option<::std::boxed::Box<crate::models::CompanyResponsePartial11>>,
+    pub company: ::std::option::Option<
+        ::std::boxed::Box<crate::models::CompanyResponsePartial11>,
+    >,
 }

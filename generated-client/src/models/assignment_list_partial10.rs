@@ -39,6 +39,8 @@ pub struct AssignmentListPartial10 {
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
     pub data: ::std::option::Option<
-        ::std::option::Option<::std::vec::Vec<crate::models::AssignmentResponsePartial10>>,
+        ::std::option::Option<
+            ::std::vec::Vec<crate::models::AssignmentResponsePartial10>,
+        >,
     >,
 }

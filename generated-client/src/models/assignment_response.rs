@@ -35,8 +35,9 @@ pub struct AssignmentResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub start_date:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub start_date: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// When the work is due.
     ///
     /// Constraints: format `date-time`.
@@ -45,7 +46,9 @@ pub struct AssignmentResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub end_date: ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub end_date: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.

@@ -42,6 +42,7 @@ pub struct ChanceRequestStore {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub archived_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub archived_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
 }

@@ -61,5 +61,7 @@ pub struct CompanyResponse {
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<::std::boxed::Box<crate::models::AddressResponse>>,
+    pub address: ::std::option::Option<
+        ::std::boxed::Box<crate::models::AddressResponse>,
+    >,
 }

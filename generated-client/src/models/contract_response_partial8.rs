@@ -59,8 +59,9 @@ pub struct ContractResponsePartial8 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub start_date:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub start_date: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// End of the contract.
     ///
     /// Constraints: format `date-time`.
@@ -69,7 +70,9 @@ pub struct ContractResponsePartial8 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub end_date: ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub end_date: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// When to be reminded about the contract.
     ///
     /// Constraints: format `date-time`.
@@ -122,8 +125,9 @@ pub struct ContractResponsePartial8 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub created_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub created_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
@@ -132,8 +136,9 @@ pub struct ContractResponsePartial8 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub updated_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub updated_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// The related customer; only present when eager-loaded with `with`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial8>,

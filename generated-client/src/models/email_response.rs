@@ -37,7 +37,9 @@ pub struct EmailResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub sent_at: ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub sent_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// Customer the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.

@@ -49,7 +49,9 @@ pub struct EmailResponsePartial {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub sent_at: ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub sent_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// Customer the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
@@ -81,8 +83,9 @@ pub struct EmailResponsePartial {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub created_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub created_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
@@ -91,8 +94,9 @@ pub struct EmailResponsePartial {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub updated_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub updated_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.

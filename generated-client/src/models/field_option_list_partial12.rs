@@ -39,6 +39,8 @@ pub struct FieldOptionListPartial12 {
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
     pub data: ::std::option::Option<
-        ::std::option::Option<::std::vec::Vec<crate::models::FieldOptionResponsePartial12>>,
+        ::std::option::Option<
+            ::std::vec::Vec<crate::models::FieldOptionResponsePartial12>,
+        >,
     >,
 }

@@ -58,8 +58,9 @@ pub struct FieldResponsePartial2 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub created_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub created_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
@@ -68,8 +69,9 @@ pub struct FieldResponsePartial2 {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub updated_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub updated_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// The related options, wrapped in the list envelope; only present when eager-loaded with `with`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<crate::models::FieldOptionListPartial2>,

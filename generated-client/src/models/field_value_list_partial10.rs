@@ -39,6 +39,8 @@ pub struct FieldValueListPartial10 {
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
     pub data: ::std::option::Option<
-        ::std::option::Option<::std::vec::Vec<crate::models::FieldValueResponsePartial10>>,
+        ::std::option::Option<
+            ::std::vec::Vec<crate::models::FieldValueResponsePartial10>,
+        >,
     >,
 }

@@ -30,7 +30,9 @@ pub struct TaskResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub due_date: ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub due_date: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// When the task was completed; null while open.
     ///
     /// Constraints: format `date-time`.
@@ -39,8 +41,9 @@ pub struct TaskResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "crate::runtime::serde_helpers::double_option"
     )]
-    pub completed_at:
-        ::std::option::Option<::std::option::Option<crate::runtime::datetime::DateTime>>,
+    pub completed_at: ::std::option::Option<
+        ::std::option::Option<crate::runtime::datetime::DateTime>,
+    >,
     /// Priority.
     ///
     /// Constraints: default `"normal"`.

@@ -12,16 +12,23 @@ pub enum TokenRequest {
     Unknown(::serde_json::Value),
 }
 impl ::serde::Serialize for TokenRequest {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let (tag, value) = match self {
-            Self::AuthorizationCode(v) => (
-                "authorization_code",
-                ::serde_json::to_value(v).map_err(::serde::ser::Error::custom)?,
-            ),
-            Self::RefreshToken(v) => (
-                "refresh_token",
-                ::serde_json::to_value(v).map_err(::serde::ser::Error::custom)?,
-            ),
+            Self::AuthorizationCode(v) => {
+                (
+                    "authorization_code",
+                    ::serde_json::to_value(v).map_err(::serde::ser::Error::custom)?,
+                )
+            }
+            Self::RefreshToken(v) => {
+                (
+                    "refresh_token",
+                    ::serde_json::to_value(v).map_err(::serde::ser::Error::custom)?,
+                )
+            }
             Self::Unknown(v) => return ::serde::Serialize::serialize(v, s),
         };
         let mut value = value;
@@ -33,19 +40,25 @@ impl ::serde::Serialize for TokenRequest {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
         let tag = value
             .get("grant_type")
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("authorization_code") => ::serde_json::from_value(value)
-                .map(Self::AuthorizationCode)
-                .map_err(::serde::de::Error::custom),
-            Some("refresh_token") => ::serde_json::from_value(value)
-                .map(Self::RefreshToken)
-                .map_err(::serde::de::Error::custom),
+            Some("authorization_code") => {
+                ::serde_json::from_value(value)
+                    .map(Self::AuthorizationCode)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("refresh_token") => {
+                ::serde_json::from_value(value)
+                    .map(Self::RefreshToken)
+                    .map_err(::serde::de::Error::custom)
+            }
             _ => Ok(Self::Unknown(value)),
         }
     }

@@ -76,11 +76,7 @@ pub struct TokenSet {
 
 impl TokenSet {
     /// A token pair expiring `expires_in` from now.
-    pub fn new(
-        access_token: impl Into<Secret>,
-        refresh_token: Option<Secret>,
-        expires_in: Option<Duration>,
-    ) -> Self {
+    pub fn new(access_token: impl Into<Secret>, refresh_token: Option<Secret>, expires_in: Option<Duration>) -> Self {
         TokenSet {
             access_token: access_token.into(),
             refresh_token,
@@ -89,8 +85,7 @@ impl TokenSet {
     }
 
     fn expires_within(&self, skew: Duration) -> bool {
-        self.expires_at
-            .is_some_and(|at| at <= SystemTime::now() + skew)
+        self.expires_at.is_some_and(|at| at <= SystemTime::now() + skew)
     }
 }
 
@@ -169,20 +164,14 @@ pub struct AuthorizationRequest {
 impl AuthorizationRequest {
     /// Reads the authorization code from the callback URL's query, after checking `state`.
     pub fn code_from_callback(&self, callback: &Url) -> Result<String, Error> {
-        let get = |k: &str| {
-            callback
-                .query_pairs()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.into_owned())
-        };
+        let get = |k: &str| callback.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
         if let Some(err) = get("error") {
             return Err(Error::Auth(AuthError::Callback(err)));
         }
         if get("state").as_deref() != Some(self.state.as_str()) {
             return Err(Error::Auth(AuthError::StateMismatch));
         }
-        get("code")
-            .ok_or_else(|| Error::Auth(AuthError::Callback("no `code` in the callback".into())))
+        get("code").ok_or_else(|| Error::Auth(AuthError::Callback("no `code` in the callback".into())))
     }
 }
 
@@ -198,18 +187,12 @@ pub struct AuthorizeUrlBuilder {
 impl AuthorizeUrlBuilder {
     /// Starts from a client registration.
     pub fn new(config: OAuthConfig) -> Self {
-        AuthorizeUrlBuilder {
-            config,
-            scopes: Vec::new(),
-            pkce: false,
-            extra: Vec::new(),
-        }
+        AuthorizeUrlBuilder { config, scopes: Vec::new(), pkce: false, extra: Vec::new() }
     }
 
     /// Scopes to ask for.
     pub fn scopes<S: AsRef<str>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes
-            .extend(scopes.into_iter().map(|s| s.as_ref().to_owned()));
+        self.scopes.extend(scopes.into_iter().map(|s| s.as_ref().to_owned()));
         self
     }
 
@@ -240,20 +223,15 @@ impl AuthorizeUrlBuilder {
                 q.append_pair("scope", &self.scopes.join(" "));
             }
             if let Some(v) = &verifier {
-                let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .encode(Sha256::digest(v.expose().as_bytes()));
-                q.append_pair("code_challenge", &challenge)
-                    .append_pair("code_challenge_method", "S256");
+                let challenge =
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(v.expose().as_bytes()));
+                q.append_pair("code_challenge", &challenge).append_pair("code_challenge_method", "S256");
             }
             for (k, v) in &self.extra {
                 q.append_pair(k, v);
             }
         }
-        AuthorizationRequest {
-            url,
-            state,
-            pkce_verifier: verifier,
-        }
+        AuthorizationRequest { url, state, pkce_verifier: verifier }
     }
 }
 
@@ -281,9 +259,7 @@ pub struct OAuthSession {
 
 impl fmt::Debug for OAuthSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OAuthSession")
-            .field("client_id", &self.config.client_id)
-            .finish_non_exhaustive()
+        f.debug_struct("OAuthSession").field("client_id", &self.config.client_id).finish_non_exhaustive()
     }
 }
 
@@ -302,10 +278,7 @@ impl OAuthSession {
         OAuthSession {
             config,
             store,
-            state: Mutex::new(TokenState {
-                tokens,
-                generation: 0,
-            }),
+            state: Mutex::new(TokenState { tokens, generation: 0 }),
             refresh_lock: Mutex::new(()),
             refresh_skew: Duration::from_secs(60),
             http: reqwest::Client::new(),
@@ -356,10 +329,7 @@ impl OAuthSession {
         }
         let http = reqwest::Client::new();
         let tokens = token_request(&http, &config.token_url, &form, None).await?;
-        store
-            .save(&tokens)
-            .await
-            .map_err(|e| Error::Auth(AuthError::Store(e)))?;
+        store.save(&tokens).await.map_err(|e| Error::Auth(AuthError::Store(e)))?;
         Ok(OAuthSession::new(config, tokens, store))
     }
 
@@ -384,10 +354,7 @@ impl OAuthSession {
             if s.generation != seen {
                 return Ok(());
             }
-            s.tokens
-                .refresh_token
-                .clone()
-                .ok_or(Error::Auth(AuthError::NoRefreshToken))?
+            s.tokens.refresh_token.clone().ok_or(Error::Auth(AuthError::NoRefreshToken))?
         };
         let mut form = vec![
             ("grant_type", "refresh_token".to_owned()),
@@ -397,15 +364,8 @@ impl OAuthSession {
         if let Some(s) = &self.config.client_secret {
             form.push(("client_secret", s.expose().to_owned()));
         }
-        self.refreshes
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let tokens = token_request(
-            &self.http,
-            &self.config.token_url,
-            &form,
-            Some(refresh_token),
-        )
-        .await?;
+        self.refreshes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let tokens = token_request(&self.http, &self.config.token_url, &form, Some(refresh_token)).await?;
         let saved = self.store.save(&tokens).await;
         {
             // Install even when saving failed: dropping a rotated pair would lose it for good.
@@ -431,34 +391,24 @@ async fn token_request(
         .await
         .map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?;
     let status = resp.status().as_u16();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?;
+    let body = resp.bytes().await.map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?;
     if !(200..300).contains(&status) {
         let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
         let message = parsed
             .as_ref()
             .and_then(|v| {
-                ["error_description", "message", "error"]
-                    .iter()
-                    .find_map(|k| v.get(*k)?.as_str().map(str::to_owned))
+                ["error_description", "message", "error"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_owned))
             })
             .unwrap_or_else(|| "no error message".to_owned());
         return Err(Error::Auth(AuthError::TokenEndpoint { status, message }));
     }
     let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-        Error::Auth(AuthError::TokenEndpoint {
-            status,
-            message: format!("unexpected token response: {e}"),
-        })
+        Error::Auth(AuthError::TokenEndpoint { status, message: format!("unexpected token response: {e}") })
     })?;
     Ok(TokenSet {
         access_token: Secret(parsed.access_token),
         refresh_token: parsed.refresh_token.map(Secret).or(previous_refresh),
-        expires_at: parsed
-            .expires_in
-            .map(|s| SystemTime::now() + Duration::from_secs(s)),
+        expires_at: parsed.expires_in.map(|s| SystemTime::now() + Duration::from_secs(s)),
     })
 }
 

@@ -156,13 +156,12 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let mut servers = Vec::new();
         for (i, over) in self.servers.iter().enumerate() {
-            let raw = over
-                .as_deref()
-                .or(self.config.servers.get(i).copied())
-                .unwrap_or("/");
+            let raw = over.as_deref().or(self.config.servers.get(i).copied()).unwrap_or("/");
             let raw = raw.trim_end_matches('/');
             let url = Url::parse(&format!("{raw}/")).map_err(|e| {
-                Error::Config(format!("server {i} URL `{raw}` is not absolute ({e}); set it with `base_url`/`server_url`"))
+                Error::Config(format!(
+                    "server {i} URL `{raw}` is not absolute ({e}); set it with `base_url`/`server_url`"
+                ))
             })?;
             servers.push(url);
         }
@@ -170,10 +169,7 @@ impl ClientBuilder {
             Some(h) => h,
             None => {
                 let mut b = reqwest::Client::builder()
-                    .user_agent(
-                        self.user_agent
-                            .unwrap_or_else(|| self.config.user_agent.to_owned()),
-                    )
+                    .user_agent(self.user_agent.unwrap_or_else(|| self.config.user_agent.to_owned()))
                     .redirect(same_origin_redirects());
                 if let Some(t) = self.timeout {
                     b = b.timeout(t);
@@ -181,8 +177,7 @@ impl ClientBuilder {
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
                 }
-                b.build()
-                    .map_err(|e| Error::Config(format!("HTTP client: {}", e.without_url())))?
+                b.build().map_err(|e| Error::Config(format!("HTTP client: {}", e.without_url())))?
             }
         };
         let limiter = self.limiter.then(|| {
@@ -192,14 +187,7 @@ impl ClientBuilder {
             )
         });
         Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                servers,
-                auth: self.auth,
-                retry: self.retry,
-                limiter,
-                config: self.config,
-            }),
+            inner: Arc::new(Inner { http, servers, auth: self.auth, retry: self.retry, limiter, config: self.config }),
         })
     }
 }
@@ -282,21 +270,13 @@ pub struct RawResponse {
 fn idempotent(m: &Method) -> bool {
     matches!(
         *m,
-        Method::GET
-            | Method::HEAD
-            | Method::OPTIONS
-            | Method::PUT
-            | Method::DELETE
-            | Method::PATCH
-            | Method::TRACE
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::PATCH | Method::TRACE
     )
 }
 
 /// Percent-encodes one path segment value.
 pub fn encode_path(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 impl Client {
@@ -322,16 +302,10 @@ impl Client {
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
         );
-        self.execute_inner(spec, span.clone())
-            .instrument(span)
-            .await
+        self.execute_inner(spec, span.clone()).instrument(span).await
     }
 
-    async fn execute_inner(
-        &self,
-        spec: RequestSpec,
-        span: tracing::Span,
-    ) -> Result<RawResponse, Error> {
+    async fn execute_inner(&self, spec: RequestSpec, span: tracing::Span) -> Result<RawResponse, Error> {
         let inner = &self.inner;
         let policy = inner.retry;
         let mut attempt: u32 = 0;
@@ -369,11 +343,8 @@ impl Client {
                     let status = resp.status().as_u16();
                     span.record("status", status);
                     let headers = resp.headers().clone();
-                    let rate_limit = RateLimit::from_headers(
-                        &headers,
-                        inner.config.limit_header,
-                        inner.config.remaining_header,
-                    );
+                    let rate_limit =
+                        RateLimit::from_headers(&headers, inner.config.limit_header, inner.config.remaining_header);
                     if status == 401 && !refreshed {
                         if let Auth::OAuth(s) = &inner.auth {
                             refreshed = true;
@@ -385,43 +356,26 @@ impl Client {
                         let wait = rate_limit.retry_after.unwrap_or(policy.rate_limit_window);
                         if waited_429 + wait <= policy.rate_limit_budget {
                             waited_429 += wait;
-                            tracing::info!(
-                                wait_ms = wait.as_millis() as u64,
-                                "rate limited; waiting"
-                            );
+                            tracing::info!(wait_ms = wait.as_millis() as u64, "rate limited; waiting");
                             tokio::time::sleep(wait).await;
                             continue;
                         }
                     }
-                    if matches!(status, 502..=504)
-                        && idempotent(&spec.method)
-                        && transient_retries < policy.max_retries
+                    if matches!(status, 502..=504) && idempotent(&spec.method) && transient_retries < policy.max_retries
                     {
                         transient_retries += 1;
                         tokio::time::sleep(policy.backoff(transient_retries)).await;
                         continue;
                     }
-                    let body = resp
-                        .bytes()
-                        .await
-                        .map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?
-                        .to_vec();
-                    return Ok(RawResponse {
-                        status,
-                        headers,
-                        rate_limit,
-                        body,
-                    });
+                    let body =
+                        resp.bytes().await.map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?.to_vec();
+                    return Ok(RawResponse { status, headers, rate_limit, body });
                 }
             }
         }
     }
 
-    fn build_request(
-        &self,
-        spec: &RequestSpec,
-        token: Option<&Secret>,
-    ) -> Result<reqwest::Request, Error> {
+    fn build_request(&self, spec: &RequestSpec, token: Option<&Secret>) -> Result<reqwest::Request, Error> {
         let base = self
             .inner
             .servers
@@ -439,14 +393,10 @@ impl Client {
         }
         let mut req = reqwest::Request::new(spec.method.clone(), url);
         let h = req.headers_mut();
-        h.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
+        h.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(t) = token {
-            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
-                Error::Config("the access token is not a valid header value".into())
-            })?;
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose()))
+                .map_err(|_| Error::Config("the access token is not a valid header value".into()))?;
             v.set_sensitive(true);
             h.insert(reqwest::header::AUTHORIZATION, v);
         }
@@ -462,10 +412,7 @@ impl Client {
         match &spec.body {
             RequestBody::Empty => {}
             RequestBody::Json(bytes) => {
-                req.headers_mut().insert(
-                    reqwest::header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
+                req.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 *req.body_mut() = Some(bytes.clone().into());
             }
             RequestBody::Form(text) => {
@@ -486,10 +433,9 @@ impl Client {
                 for (name, value) in parts {
                     form = match value {
                         MultipartValue::Text(t) => form.text(name.clone(), t.clone()),
-                        MultipartValue::File(b) => form.part(
-                            name.clone(),
-                            reqwest::multipart::Part::bytes(b.clone()).file_name(name.clone()),
-                        ),
+                        MultipartValue::File(b) => {
+                            form.part(name.clone(), reqwest::multipart::Part::bytes(b.clone()).file_name(name.clone()))
+                        }
                     };
                 }
                 // reqwest builds multipart bodies on a RequestBuilder; borrow its encoding.
@@ -527,11 +473,7 @@ impl Client {
             }),
             Some(Err(e)) => Err(e),
             None => {
-                let request_id = raw
-                    .headers
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
+                let request_id = raw.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
                 let body = String::from_utf8_lossy(&raw.body).into_owned();
                 Err(Error::Api(Box::new(ApiError::from_body(
                     method,

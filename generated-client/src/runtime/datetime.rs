@@ -24,10 +24,7 @@ impl DateTime {
     /// A zoned date-time.
     pub fn from_chrono<Tz: TimeZone>(dt: chrono::DateTime<Tz>) -> Self {
         let fixed = dt.fixed_offset();
-        DateTime {
-            naive: fixed.naive_local(),
-            offset: Some(*fixed.offset()),
-        }
+        DateTime { naive: fixed.naive_local(), offset: Some(*fixed.offset()) }
     }
 
     /// The current time in UTC.
@@ -37,10 +34,7 @@ impl DateTime {
 
     /// A local date-time without zone, written in the API's wire format.
     pub fn from_naive(naive: NaiveDateTime) -> Self {
-        DateTime {
-            naive,
-            offset: None,
-        }
+        DateTime { naive, offset: None }
     }
 
     /// The wall-clock date and time as sent.
@@ -56,10 +50,7 @@ impl DateTime {
     /// As a zoned chrono value; a value without zone is taken to be in `assume`.
     pub fn with_default_offset(&self, assume: FixedOffset) -> chrono::DateTime<FixedOffset> {
         let offset = self.offset.unwrap_or(assume);
-        offset
-            .from_local_datetime(&self.naive)
-            .single()
-            .unwrap_or_else(|| offset.from_utc_datetime(&self.naive))
+        offset.from_local_datetime(&self.naive).single().unwrap_or_else(|| offset.from_utc_datetime(&self.naive))
     }
 
     /// Parses any accepted format.
@@ -68,20 +59,12 @@ impl DateTime {
         if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
             return Ok(Self::from_chrono(dt));
         }
-        for format in [
-            crate::DATETIME_WIRE_FORMAT,
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M:%S%.f",
-        ] {
+        for format in [crate::DATETIME_WIRE_FORMAT, "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
             if let Ok(naive) = NaiveDateTime::parse_from_str(s, format) {
                 return Ok(Self::from_naive(naive));
             }
         }
-        for format in [
-            "%Y-%m-%d %H:%M:%S%.f%:z",
-            "%Y-%m-%d %H:%M:%S%.f%z",
-            "%Y-%m-%dT%H:%M:%S%.f%z",
-        ] {
+        for format in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
             if let Ok(dt) = chrono::DateTime::parse_from_str(s, format) {
                 return Ok(Self::from_chrono(dt));
             }
@@ -108,9 +91,7 @@ impl PartialOrd for DateTime {
 
 impl Ord for DateTime {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.sort_key()
-            .cmp(&other.sort_key())
-            .then(self.offset.is_some().cmp(&other.offset.is_some()))
+        self.sort_key().cmp(&other.sort_key()).then(self.offset.is_some().cmp(&other.offset.is_some()))
     }
 }
 
@@ -119,11 +100,7 @@ impl fmt::Display for DateTime {
         match self.offset {
             Some(offset) => {
                 let dt = self.with_default_offset(offset);
-                write!(
-                    f,
-                    "{}",
-                    dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                )
+                write!(f, "{}", dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
             }
             None => write!(f, "{}", self.naive.format(crate::DATETIME_WIRE_FORMAT)),
         }
@@ -177,12 +154,7 @@ pub struct ParseDateTimeError(String);
 
 impl fmt::Display for ParseDateTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` is not a date-time (expected RFC 3339 or `{}`)",
-            self.0,
-            crate::DATETIME_WIRE_FORMAT
-        )
+        write!(f, "`{}` is not a date-time (expected RFC 3339 or `{}`)", self.0, crate::DATETIME_WIRE_FORMAT)
     }
 }
 

@@ -57,10 +57,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => e
-                .source
-                .as_ref()
-                .map(|s| s as &(dyn std::error::Error + 'static)),
+            Error::Transport(e) => e.source.as_ref().map(|s| s as &(dyn std::error::Error + 'static)),
             _ => None,
         }
     }
@@ -105,47 +102,25 @@ impl ApiError {
                 .find_map(|k| v.get(*k)?.as_str().map(str::to_owned))
         });
         let mut field_errors = BTreeMap::new();
-        if let Some(errors) = parsed
-            .as_ref()
-            .and_then(|v| v.get("errors"))
-            .and_then(|v| v.as_object())
-        {
+        if let Some(errors) = parsed.as_ref().and_then(|v| v.get("errors")).and_then(|v| v.as_object()) {
             for (field, msgs) in errors {
                 let list = match msgs {
-                    serde_json::Value::Array(a) => a
-                        .iter()
-                        .map(|m| {
-                            m.as_str()
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| m.to_string())
-                        })
-                        .collect(),
+                    serde_json::Value::Array(a) => {
+                        a.iter().map(|m| m.as_str().map(str::to_owned).unwrap_or_else(|| m.to_string())).collect()
+                    }
                     serde_json::Value::String(s) => vec![s.clone()],
                     other => vec![other.to_string()],
                 };
                 field_errors.insert(field.clone(), list);
             }
         }
-        ApiError {
-            method: method.to_owned(),
-            path,
-            status,
-            message,
-            field_errors,
-            rate_limit,
-            request_id,
-            body,
-        }
+        ApiError { method: method.to_owned(), path, status, message, field_errors, rate_limit, request_id, body }
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} failed with status {}",
-            self.method, self.path, self.status
-        )?;
+        write!(f, "{} {} failed with status {}", self.method, self.path, self.status)?;
         if let Some(m) = &self.message {
             write!(f, ": {m}")?;
         }
@@ -196,12 +171,7 @@ pub struct TransportError {
 impl TransportError {
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
         let e = e.without_url();
-        TransportError {
-            message: e.to_string(),
-            timeout: e.is_timeout(),
-            connect: e.is_connect(),
-            source: Some(e),
-        }
+        TransportError { message: e.to_string(), timeout: e.is_timeout(), connect: e.is_connect(), source: Some(e) }
     }
 }
 
@@ -236,28 +206,17 @@ pub enum AuthError {
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AuthError::TokenEndpoint { status, message } => {
-                write!(f, "token endpoint answered {status}: {message}")
-            }
-            AuthError::NoRefreshToken => {
-                write!(f, "the access token expired and there is no refresh token")
-            }
+            AuthError::TokenEndpoint { status, message } => write!(f, "token endpoint answered {status}: {message}"),
+            AuthError::NoRefreshToken => write!(f, "the access token expired and there is no refresh token"),
             AuthError::Store(m) => write!(f, "the token store failed to save the new tokens: {m}"),
-            AuthError::StateMismatch => write!(
-                f,
-                "the authorization callback's state does not match the request"
-            ),
+            AuthError::StateMismatch => write!(f, "the authorization callback's state does not match the request"),
             AuthError::Callback(m) => write!(f, "the authorization callback failed: {m}"),
         }
     }
 }
 
 /// Decodes JSON, naming the path of the failing value and quoting the body near it.
-pub fn decode_json<T: serde::de::DeserializeOwned>(
-    bytes: &[u8],
-    path: &'static str,
-    status: u16,
-) -> Result<T, Error> {
+pub fn decode_json<T: serde::de::DeserializeOwned>(bytes: &[u8], path: &'static str, status: u16) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Ok(v),
@@ -265,13 +224,7 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
             let json_path = e.path().to_string();
             let inner = e.into_inner();
             let excerpt = excerpt(bytes, inner.line(), inner.column());
-            Err(Error::Decode(Box::new(DecodeError {
-                path,
-                status,
-                json_path,
-                message: inner.to_string(),
-                excerpt,
-            })))
+            Err(Error::Decode(Box::new(DecodeError { path, status, json_path, message: inner.to_string(), excerpt })))
         }
     }
 }

@@ -39,11 +39,7 @@ pub struct Page<T, L> {
 impl<T, L> Page<T, L> {
     /// A page from its parts.
     pub fn new(items: Vec<T>, total: Option<u64>) -> Self {
-        Page {
-            items,
-            total,
-            _layout: PhantomData,
-        }
+        Page { items, total, _layout: PhantomData }
     }
 }
 
@@ -79,11 +75,7 @@ impl<'de, T: Deserialize<'de>, L: PageLayout> Deserialize<'de> for Page<T, L> {
 /// than `limit`, or the offset reaches the reported total. `fetch(offset, limit)` loads one
 /// page. The offset advances by the number of records received, so a stable collection
 /// never yields a record twice, and the stream ends even when the total changes meanwhile.
-pub fn pages<T, L, F, Fut>(
-    offset: u64,
-    limit: u64,
-    fetch: F,
-) -> impl Stream<Item = Result<Response<Page<T, L>>, Error>>
+pub fn pages<T, L, F, Fut>(offset: u64, limit: u64, fetch: F) -> impl Stream<Item = Result<Response<Page<T, L>>, Error>>
 where
     F: FnMut(u64, u64) -> Fut,
     Fut: Future<Output = Result<Response<Page<T, L>>, Error>>,
@@ -104,30 +96,23 @@ where
 }
 
 /// Streams the records of all pages (see [`pages`]).
-pub fn items<T, L, F, Fut>(
-    offset: u64,
-    limit: u64,
-    fetch: F,
-) -> impl Stream<Item = Result<T, Error>>
+pub fn items<T, L, F, Fut>(offset: u64, limit: u64, fetch: F) -> impl Stream<Item = Result<T, Error>>
 where
     F: FnMut(u64, u64) -> Fut,
     Fut: Future<Output = Result<Response<Page<T, L>>, Error>>,
     T: DeserializeOwned,
 {
     let pages = Box::pin(pages(offset, limit, fetch));
-    stream::unfold(
-        (pages, VecDeque::new()),
-        |(mut pages, mut buffer)| async move {
-            use futures_util::StreamExt;
-            loop {
-                if let Some(item) = buffer.pop_front() {
-                    return Some((Ok(item), (pages, buffer)));
-                }
-                match pages.next().await? {
-                    Ok(page) => buffer = page.value.items.into(),
-                    Err(e) => return Some((Err(e), (pages, buffer))),
-                }
+    stream::unfold((pages, VecDeque::new()), |(mut pages, mut buffer)| async move {
+        use futures_util::StreamExt;
+        loop {
+            if let Some(item) = buffer.pop_front() {
+                return Some((Ok(item), (pages, buffer)));
             }
-        },
-    )
+            match pages.next().await? {
+                Ok(page) => buffer = page.value.items.into(),
+                Err(e) => return Some((Err(e), (pages, buffer))),
+            }
+        }
+    })
 }

@@ -35,22 +35,10 @@ pub struct FilterSyntax {
 
 impl FilterSyntax {
     fn is_special(&self, c: char) -> bool {
-        let literal = self
-            .condition
-            .replace("{field}", "")
-            .replace("{operator}", "")
-            .replace("{value}", "");
-        [
-            literal.as_str(),
-            self.and,
-            self.or,
-            self.group_open,
-            self.group_close,
-            self.list_separator,
-            self.escape,
-        ]
-        .iter()
-        .any(|s| s.chars().any(|x| x == c && !x.is_alphanumeric()))
+        let literal = self.condition.replace("{field}", "").replace("{operator}", "").replace("{value}", "");
+        [literal.as_str(), self.and, self.or, self.group_open, self.group_close, self.list_separator, self.escape]
+            .iter()
+            .any(|s| s.chars().any(|x| x == c && !x.is_alphanumeric()))
     }
 
     /// Escapes every character of `value` that the syntax gives a meaning.
@@ -86,12 +74,7 @@ pub struct Filter<F> {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
-    Condition {
-        field: &'static str,
-        operator: &'static str,
-        values: Vec<String>,
-        list: bool,
-    },
+    Condition { field: &'static str, operator: &'static str, values: Vec<String>, list: bool },
     And(Vec<Node>),
     Or(Vec<Node>),
     Raw(String),
@@ -105,10 +88,7 @@ impl<F: QueryField> Filter<F> {
 
     /// A filter written by hand in the API's syntax, sent as is (no escaping).
     pub fn raw(expression: impl Into<String>) -> Self {
-        Filter {
-            node: Node::Raw(expression.into()),
-            _field: PhantomData,
-        }
+        Filter { node: Node::Raw(expression.into()), _field: PhantomData }
     }
 
     /// Both this filter and `other` must hold.
@@ -120,10 +100,7 @@ impl<F: QueryField> Filter<F> {
             }
             n => Node::And(vec![n, other.node]),
         };
-        Filter {
-            node,
-            _field: PhantomData,
-        }
+        Filter { node, _field: PhantomData }
     }
 
     /// This filter or `other` must hold.
@@ -135,10 +112,7 @@ impl<F: QueryField> Filter<F> {
             }
             n => Node::Or(vec![n, other.node]),
         };
-        Filter {
-            node,
-            _field: PhantomData,
-        }
+        Filter { node, _field: PhantomData }
     }
 
     /// Writes the filter in `syntax`, escaping values.
@@ -149,36 +123,15 @@ impl<F: QueryField> Filter<F> {
 
 fn render(node: &Node, syntax: &FilterSyntax, nested: bool) -> String {
     match node {
-        Node::Condition {
-            field,
-            operator,
-            values,
-            list,
-        } => {
+        Node::Condition { field, operator, values, list } => {
             let escaped: Vec<String> = values.iter().map(|v| syntax.escape_value(v)).collect();
-            let value = if *list {
-                escaped.join(syntax.list_separator)
-            } else {
-                escaped.concat()
-            };
-            syntax
-                .condition
-                .replace("{field}", field)
-                .replace("{operator}", operator)
-                .replace("{value}", &value)
+            let value = if *list { escaped.join(syntax.list_separator) } else { escaped.concat() };
+            syntax.condition.replace("{field}", field).replace("{operator}", operator).replace("{value}", &value)
         }
         Node::Raw(s) => s.clone(),
         Node::And(children) | Node::Or(children) => {
-            let joiner = if matches!(node, Node::And(_)) {
-                syntax.and
-            } else {
-                syntax.or
-            };
-            let inner = children
-                .iter()
-                .map(|c| render(c, syntax, true))
-                .collect::<Vec<_>>()
-                .join(joiner);
+            let joiner = if matches!(node, Node::And(_)) { syntax.and } else { syntax.or };
+            let inner = children.iter().map(|c| render(c, syntax, true)).collect::<Vec<_>>().join(joiner);
             if nested && children.len() > 1 {
                 format!("{}{inner}{}", syntax.group_open, syntax.group_close)
             } else {
@@ -210,11 +163,7 @@ impl<F: QueryField> FieldFilter<F> {
     }
 
     /// `field <operator> v1;v2;...`, for list operators such as `in`.
-    pub fn op_list<V: Display>(
-        self,
-        operator: &'static str,
-        values: impl IntoIterator<Item = V>,
-    ) -> Filter<F> {
+    pub fn op_list<V: Display>(self, operator: &'static str, values: impl IntoIterator<Item = V>) -> Filter<F> {
         Filter {
             node: Node::Condition {
                 field: self.field.wire_name(),
@@ -239,23 +188,13 @@ pub struct Sort<F> {
 impl<F: QueryField> Sort<F> {
     /// Writes the sort key in `syntax`.
     pub fn render(&self, syntax: &SortSyntax) -> String {
-        let dir = if self.descending {
-            syntax.desc
-        } else {
-            syntax.asc
-        };
-        syntax
-            .format
-            .replace("{field}", self.field.wire_name())
-            .replace("{direction}", dir)
+        let dir = if self.descending { syntax.desc } else { syntax.asc };
+        syntax.format.replace("{field}", self.field.wire_name()).replace("{direction}", dir)
     }
 }
 
 impl<F: QueryField> From<F> for Sort<F> {
     fn from(field: F) -> Self {
-        Sort {
-            field,
-            descending: false,
-        }
+        Sort { field, descending: false }
     }
 }

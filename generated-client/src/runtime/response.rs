@@ -26,12 +26,7 @@ impl<T> Response<T> {
 
     /// Replaces the value, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response {
-            status: self.status,
-            headers: self.headers,
-            rate_limit: self.rate_limit,
-            value: f(self.value),
-        }
+        Response { status: self.status, headers: self.headers, rate_limit: self.rate_limit, value: f(self.value) }
     }
 }
 
@@ -55,17 +50,9 @@ pub struct RateLimit {
 
 impl RateLimit {
     /// Reads the rate-limit headers named in the API configuration.
-    pub fn from_headers(
-        headers: &reqwest::header::HeaderMap,
-        limit_header: &str,
-        remaining_header: &str,
-    ) -> Self {
-        let num = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u32>().ok())
-        };
+    pub fn from_headers(headers: &reqwest::header::HeaderMap, limit_header: &str, remaining_header: &str) -> Self {
+        let num =
+            |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u32>().ok());
         RateLimit {
             limit: num(limit_header),
             remaining: num(remaining_header),

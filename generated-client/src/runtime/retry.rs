@@ -35,19 +35,12 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries at all, and no waiting on 429.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            rate_limit_budget: Duration::ZERO,
-            ..Self::default()
-        }
+        RetryPolicy { max_retries: 0, rate_limit_budget: Duration::ZERO, ..Self::default() }
     }
 
     /// Backoff before retry number `attempt` (1-based): full jitter over an exponential cap.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(
-            1u32.checked_shl(attempt.saturating_sub(1))
-                .unwrap_or(u32::MAX),
-        );
+        let exp = self.base_delay.saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
         let cap = exp.min(self.max_delay);
         let nanos = cap.as_nanos().min(u64::MAX as u128) as u64;
         if nanos == 0 {
@@ -61,9 +54,7 @@ fn random_u64() -> u64 {
     let mut buf = [0u8; 8];
     // Jitter needs no cryptographic quality; fall back to the clock if the OS refuses.
     if getrandom::fill(&mut buf).is_err() {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         return t.subsec_nanos() as u64 ^ t.as_secs();
     }
     u64::from_le_bytes(buf)

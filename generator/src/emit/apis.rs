@@ -13,10 +13,7 @@ use crate::ir::*;
 /// The source of `src/apis/<tag>.rs`.
 pub fn tag_module(api: &Api, tag: &Tag) -> TokenStream {
     let api_name = format_ident!("{}Api", crate::naming::type_ident(&tag.name.wire));
-    let tag_docs = doc_attrs(
-        &tag.docs,
-        &format!("Operations tagged `{}`.", tag.name.wire),
-    );
+    let tag_docs = doc_attrs(&tag.docs, &format!("Operations tagged `{}`.", tag.name.wire));
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     for op in &tag.operations {
@@ -90,28 +87,17 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         let name = ident(&p.name.rust);
         field_names.push(name.clone());
         let ty = rust_type(api, &p.ty);
-        let pdocs = doc_attrs(
-            &p.docs,
-            &format!(
-                "`{}` ({} parameter).",
-                p.name.wire,
-                location_name(p.location)
-            ),
-        );
+        let pdocs = doc_attrs(&p.docs, &format!("`{}` ({} parameter).", p.name.wire, location_name(p.location)));
         if is_argument(p) {
             fields.push(quote!(#name: #ty,));
             args.push((name.clone(), ty.clone(), p));
             init.push(quote!(#name,));
             continue;
         }
-        let typed = vocab
-            .filter(|_| is_typed(api, op, p))
-            .and_then(|v| typed_setter(api, op, v, p, &builder, &use_generics));
+        let typed =
+            vocab.filter(|_| is_typed(api, op, p)).and_then(|v| typed_setter(api, op, v, p, &builder, &use_generics));
         match (p.role, typed) {
-            (
-                Some(QueryRole::With | QueryRole::Show | QueryRole::Count | QueryRole::OrderBy),
-                Some(setter),
-            ) => {
+            (Some(QueryRole::With | QueryRole::Show | QueryRole::Count | QueryRole::OrderBy), Some(setter)) => {
                 fields.push(quote!(#name: ::std::vec::Vec<::std::string::String>,));
                 init.push(quote!(#name: ::std::vec::Vec::new(),));
                 setters.push(setter);
@@ -163,18 +149,9 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let into_arg = |p: &Param| p.location != ParamLocation::Path && matches!(p.ty, TypeRef::String);
     let mut arg_decls: Vec<TokenStream> = args
         .iter()
-        .map(|(n, ty, p)| {
-            if into_arg(p) {
-                quote!(#n: impl ::std::convert::Into<#ty>)
-            } else {
-                quote!(#n: #ty)
-            }
-        })
+        .map(|(n, ty, p)| if into_arg(p) { quote!(#n: impl ::std::convert::Into<#ty>) } else { quote!(#n: #ty) })
         .collect();
-    let arg_inits = args
-        .iter()
-        .filter(|(_, _, p)| into_arg(p))
-        .map(|(n, _, _)| quote!(let #n = #n.into();));
+    let arg_inits = args.iter().filter(|(_, _, p)| into_arg(p)).map(|(n, _, _)| quote!(let #n = #n.into();));
     let body_init = match &body_arg {
         Some((_, encode, BodyEncoding::Bytes)) => {
             arg_decls.push(quote!(body: impl ::std::convert::Into<::std::vec::Vec<u8>>));
@@ -186,12 +163,8 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
         None => quote!(),
     };
-    let phantom_init = generic
-        .as_ref()
-        .map(|_| quote!(_output: ::std::marker::PhantomData,));
-    let phantom_field = generic
-        .as_ref()
-        .map(|_| quote!(_output: ::std::marker::PhantomData<fn() -> T>,));
+    let phantom_init = generic.as_ref().map(|_| quote!(_output: ::std::marker::PhantomData,));
+    let phantom_field = generic.as_ref().map(|_| quote!(_output: ::std::marker::PhantomData<fn() -> T>,));
     let method = quote! {
         #method_docs
         pub fn #method_name(&self, #(#arg_decls),*) -> #builder {
@@ -203,26 +176,15 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
 
     let spec = request_spec(api, op);
     let (output, decode) = output_and_decode(api, op, generic.is_some());
-    let body_param = if decode.to_string().contains("body") {
-        format_ident!("body")
-    } else {
-        format_ident!("_body")
-    };
+    let body_param = if decode.to_string().contains("body") { format_ident!("body") } else { format_ident!("_body") };
     let method_str = op.method.as_str();
     let template = &op.path;
-    let streams = op
-        .pagination
-        .as_ref()
-        .map(|p| pagination_methods(api, op, p, generic.is_some()));
-    let builder_doc = format!(
-        " Request builder for `{} {}`; send it with `.send().await`.",
-        op.method.as_str(),
-        op.path
-    );
+    let streams = op.pagination.as_ref().map(|p| pagination_methods(api, op, p, generic.is_some()));
+    let builder_doc =
+        format!(" Request builder for `{} {}`; send it with `.send().await`.", op.method.as_str(), op.path);
     // Models derive Clone and Debug, which the derived impls of the builder require of T.
-    let impl_generics = generic.as_ref().map(
-        |_| quote!(<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>),
-    );
+    let impl_generics =
+        generic.as_ref().map(|_| quote!(<T: ::serde::de::DeserializeOwned + ::std::clone::Clone + ::std::fmt::Debug>));
     let builder_def = quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
@@ -280,10 +242,7 @@ fn typed_setter(
     let [fields_enum, relations_enum, count_enum] = v.enum_names.clone().map(|n| ident(&n));
     let list_setter = |enum_ty: &proc_macro2::Ident, what: &str| {
         let doc = format!(" Adds {what} (`{}`).", p.name.wire);
-        let raw_doc = format!(
-            " Adds a raw `{}` value (for example dot notation for nested relations).",
-            p.name.wire
-        );
+        let raw_doc = format!(" Adds a raw `{}` value (for example dot notation for nested relations).", p.name.wire);
         quote! {
             #[doc = #doc]
             pub fn #name(mut self, values: impl ::std::iter::IntoIterator<Item = crate::query::#enum_ty>) -> Self {
@@ -298,23 +257,18 @@ fn typed_setter(
         }
     };
     match p.role? {
-        QueryRole::With if !v.relations.is_empty() => {
-            Some(list_setter(&relations_enum, "relations to eager-load"))
-        }
-        QueryRole::Count if !v.countable.is_empty() => {
-            Some(list_setter(&count_enum, "to-many relations to count"))
-        }
+        QueryRole::With if !v.relations.is_empty() => Some(list_setter(&relations_enum, "relations to eager-load")),
+        QueryRole::Count if !v.countable.is_empty() => Some(list_setter(&count_enum, "to-many relations to count")),
         QueryRole::Show if !v.fields.is_empty() => {
             let partial = ident(&api.types[v.partial_type].name.rust);
-            let moves = op
-                .params
-                .iter()
-                .filter(|q| q.name.rust != p.name.rust)
-                .map(|q| ident(&q.name.rust));
+            let moves = op.params.iter().filter(|q| q.name.rust != p.name.rust).map(|q| ident(&q.name.rust));
             let body_move = op.body.as_ref().map(|_| quote!(body: self.body,));
             let _ = use_generics;
             let doc = format!(" Returns only these fields (`{}`); the response then decodes as the partial type, in which every field is optional.", p.name.wire);
-            let raw_doc = format!(" Adds a raw `{}` value (for example `relation.field`); the response decodes as the partial type.", p.name.wire);
+            let raw_doc = format!(
+                " Adds a raw `{}` value (for example `relation.field`); the response decodes as the partial type.",
+                p.name.wire
+            );
             Some(quote! {
                 #[doc = #doc]
                 pub fn #name(mut self, fields: impl ::std::iter::IntoIterator<Item = crate::query::#fields_enum>) -> #builder<crate::models::#partial> {
@@ -355,10 +309,7 @@ fn typed_setter(
             })
         }
         QueryRole::Filter if api.filter_syntax.is_some() && !v.fields.is_empty() => {
-            let doc = format!(
-                " Sets the filter (`{}`), written and escaped in the API's syntax.",
-                p.name.wire
-            );
+            let doc = format!(" Sets the filter (`{}`), written and escaped in the API's syntax.", p.name.wire);
             Some(quote! {
                 #[doc = #doc]
                 pub fn #name(mut self, filter: crate::query::Filter<crate::query::#fields_enum>) -> Self {
@@ -391,9 +342,7 @@ fn encode_body(api: &Api, body: &Body, _ty: &TokenStream) -> TokenStream {
         }
         BodyEncoding::Multipart => {
             let TypeRef::Named(id) = &body.ty else {
-                return quote!(::std::result::Result::Err(
-                    "multipart body is not an object".to_owned()
-                ));
+                return quote!(::std::result::Result::Err("multipart body is not an object".to_owned()));
             };
             match &api.types[*id].kind {
                 TypeKind::Struct(s) => {
@@ -436,16 +385,9 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         if !lit.is_empty() {
             path_parts.push(quote!(path.push_str(#lit);));
         }
-        let end = rest[start..]
-            .find('}')
-            .map(|e| start + e)
-            .unwrap_or(rest.len() - 1);
+        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
         let name = &rest[start + 1..end];
-        if let Some(p) = op
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.name.wire == name)
-        {
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name.wire == name) {
             let n = ident(&p.name.rust);
             path_parts.push(quote!(path.push_str(&crate::runtime::client::encode_path(&crate::runtime::client::to_param(&self.#n)));));
         }
@@ -455,11 +397,7 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         path_parts.push(quote!(path.push_str(#rest);));
     }
     let mut query = Vec::new();
-    for p in op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Query)
-    {
+    for p in op.params.iter().filter(|p| p.location == ParamLocation::Query) {
         let n = ident(&p.name.rust);
         let wire = &p.name.wire;
         let push = if matches!(p.ty, TypeRef::Vec(_)) && p.explode {
@@ -516,9 +454,7 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         quote!(self
             .body
             .clone()
-            .map_err(|e| crate::Error::Config(::std::format!(
-                "cannot encode the request body: {e}"
-            )))?)
+            .map_err(|e| crate::Error::Config(::std::format!("cannot encode the request body: {e}")))?)
     } else {
         quote!(crate::runtime::client::RequestBody::Empty)
     };
@@ -526,11 +462,8 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
     let server = op.server;
     let template = &op.path;
     let query_mut = (!query.is_empty()).then(|| quote!(mut));
-    let headers_mut = (op
-        .params
-        .iter()
-        .any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)))
-    .then(|| quote!(mut));
+    let headers_mut = (op.params.iter().any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)))
+        .then(|| quote!(mut));
     quote! {
         let mut path = ::std::string::String::new();
         #(#path_parts)*
@@ -557,18 +490,10 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
 fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, TokenStream) {
     let template = &op.path;
     if let Some(p) = &op.pagination {
-        let item = if generic {
-            quote!(T)
-        } else {
-            rust_type(api, &p.item)
-        };
+        let item = if generic { quote!(T) } else { rust_type(api, &p.item) };
         let layout = ident(&api.page_layouts[p.layout].name.rust);
         let ty = quote!(crate::runtime::pagination::Page<#item, crate::apis::#layout>);
-        let statuses = op
-            .success
-            .iter()
-            .filter(|s| s.ty.is_some())
-            .map(|s| status_pattern(&s.status));
+        let statuses = op.success.iter().filter(|s| s.ty.is_some()).map(|s| status_pattern(&s.status));
         return (
             ty.clone(),
             quote! {
@@ -677,17 +602,9 @@ fn status_pattern(status: &str) -> TokenStream {
 }
 
 fn pagination_methods(api: &Api, op: &Operation, p: &Pagination, generic: bool) -> TokenStream {
-    let item = if generic {
-        quote!(T)
-    } else {
-        rust_type(api, &p.item)
-    };
+    let item = if generic { quote!(T) } else { rust_type(api, &p.item) };
     let layout = ident(&api.page_layouts[p.layout].name.rust);
-    let find = |wire: &str| {
-        op.params
-            .iter()
-            .find(|x| x.name.wire == wire && x.location == ParamLocation::Query)
-    };
+    let find = |wire: &str| op.params.iter().find(|x| x.name.wire == wire && x.location == ParamLocation::Query);
     let (Some(limit), Some(offset)) = (find(&p.limit_param), find(&p.offset_param)) else {
         return quote!();
     };

@@ -9,11 +9,7 @@ use crate::ir::Docs;
 pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
     let lines = doc_lines(docs, fallback);
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#[doc = #l])
     });
     let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
@@ -23,11 +19,7 @@ pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
 /// Doc attributes for plain lines.
 pub fn plain(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
@@ -72,8 +64,7 @@ fn sanitize(text: &str) -> Vec<String> {
         let mut l = trimmed.trim_start().to_owned();
         if l.starts_with("```") {
             let lang = l.trim_start_matches('`').trim();
-            if lang.is_empty() || !matches!(lang, "text" | "json" | "yaml" | "sh" | "bash" | "http")
-            {
+            if lang.is_empty() || !matches!(lang, "text" | "json" | "yaml" | "sh" | "bash" | "http") {
                 l = "```text".into();
             }
         }

@@ -35,26 +35,16 @@ pub fn cargo_toml(api: &Api, opts: &EmitOptions, uses_uuid: bool) -> Result<Stri
         spec_name: opts.spec_name.clone(),
         name: toml_str(&opts.crate_name),
         version: toml_str(&opts.crate_version),
-        description: toml_str(&format!(
-            "Client for the {} (generated from its OpenAPI description)",
-            api.title
-        )),
+        description: toml_str(&format!("Client for the {} (generated from its OpenAPI description)", api.title)),
         license: toml_str(meta.license.as_deref().unwrap_or("MIT OR Apache-2.0")),
         repository: meta.repository.as_deref().map(toml_str),
         homepage: meta.homepage.as_deref().map(toml_str),
         documentation: toml_str(&format!("https://docs.rs/{}", opts.crate_name)),
         keywords: list(&meta.keywords),
-        categories: list(if meta.categories.is_empty() {
-            &[]
-        } else {
-            &meta.categories
-        }),
+        categories: list(if meta.categories.is_empty() { &[] } else { &meta.categories }),
         uses_uuid,
     };
-    view.render().map_err(|e| Error::Template {
-        template: "Cargo.toml.j2".into(),
-        message: e.to_string(),
-    })
+    view.render().map_err(|e| Error::Template { template: "Cargo.toml.j2".into(), message: e.to_string() })
 }
 
 /// A TOML basic string.
@@ -122,19 +112,11 @@ struct Readme {
 
 /// `README.md` of the generated crate (also the crate's top-level rustdoc).
 pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
-    let ops = || {
-        api.tags
-            .iter()
-            .flat_map(|t| t.operations.iter().map(move |o| (t, o)))
-    };
+    let ops = || api.tags.iter().flat_map(|t| t.operations.iter().map(move |o| (t, o)));
     let krate = opts.crate_name.replace('-', "_");
     let args_of = |o: &Operation| -> Option<String> {
         let mut args = String::new();
-        for p in o
-            .params
-            .iter()
-            .filter(|p| p.location == ParamLocation::Path || p.required)
-        {
+        for p in o.params.iter().filter(|p| p.location == ParamLocation::Path || p.required) {
             args.push_str(&sample_arg(api, &p.ty)?);
             args.push_str(", ");
         }
@@ -147,11 +129,7 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
                 && o.server == 0
                 && args_of(o).is_some_and(|a| a.is_empty())
         })
-        .map(|(t, o)| CallView {
-            accessor: t.name.rust.clone(),
-            method: o.name.rust.clone(),
-            args: String::new(),
-        });
+        .map(|(t, o)| CallView { accessor: t.name.rust.clone(), method: o.name.rust.clone(), args: String::new() });
     let listing = ops().find_map(|(t, o)| {
         let v = &api.query_vocabularies[o.query_vocabulary?];
         o.pagination.as_ref()?;
@@ -165,22 +143,14 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
             .find(|f| f.wire == "name")
             .or_else(|| v.fields.iter().find(|f| f.wire != "id"))
             .unwrap_or(&v.fields[0]);
-        let id = v
-            .fields
-            .iter()
-            .find(|f| f.wire == "id")
-            .unwrap_or(&v.fields[0]);
-        let filter_op = api
-            .filter_syntax
-            .as_ref()
-            .filter(|_| has(QueryRole::Filter))
-            .and_then(|f| {
-                f.operators
-                    .iter()
-                    .find(|o| o.wire == "like")
-                    .or_else(|| f.operators.iter().find(|o| !f.list_operator(&o.wire)))
-                    .map(|o| o.rust.clone())
-            });
+        let id = v.fields.iter().find(|f| f.wire == "id").unwrap_or(&v.fields[0]);
+        let filter_op = api.filter_syntax.as_ref().filter(|_| has(QueryRole::Filter)).and_then(|f| {
+            f.operators
+                .iter()
+                .find(|o| o.wire == "like")
+                .or_else(|| f.operators.iter().find(|o| !f.list_operator(&o.wire)))
+                .map(|o| o.rust.clone())
+        });
         Some(ListingView {
             accessor: t.name.rust.clone(),
             method: o.name.rust.clone(),
@@ -199,40 +169,28 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
             if o.method != method || o.server != 0 {
                 return None;
             }
-            let body = o
-                .body
-                .as_ref()
-                .filter(|b| b.encoding == BodyEncoding::Json)?;
+            let body = o.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json)?;
             let TypeRef::Named(id) = body.ty else {
                 return None;
             };
-            let body = struct_literal(api, &krate, id, method == Method::Patch)
-                .or_else(|| json_literal(api, &krate, id))?;
-            Some(BodyCallView {
-                accessor: t.name.rust.clone(),
-                method: o.name.rust.clone(),
-                args: args_of(o)?,
-                body,
-            })
+            let body =
+                struct_literal(api, &krate, id, method == Method::Patch).or_else(|| json_literal(api, &krate, id))?;
+            Some(BodyCallView { accessor: t.name.rust.clone(), method: o.name.rust.clone(), args: args_of(o)?, body })
         })
     };
     let create = body_call(Method::Post);
     let update = create.as_ref().and(body_call(Method::Patch));
     let show = ops().find_map(|(t, o)| {
         let args = args_of(o)?;
-        (o.method == Method::Get && o.pagination.is_none() && !args.is_empty() && o.server == 0)
-            .then(|| CallView {
-                accessor: t.name.rust.clone(),
-                method: o.name.rust.clone(),
-                args: args.trim_end_matches(", ").to_owned(),
-            })
+        (o.method == Method::Get && o.pagination.is_none() && !args.is_empty() && o.server == 0).then(|| CallView {
+            accessor: t.name.rust.clone(),
+            method: o.name.rust.clone(),
+            args: args.trim_end_matches(", ").to_owned(),
+        })
     });
     let oauth = api.oauth2.as_ref().map(|o| {
         let mut scopes = o.scopes.values().map(|(n, _)| n.rust.clone());
-        OAuthView {
-            scope1: scopes.next(),
-            scope2: scopes.next(),
-        }
+        OAuthView { scope1: scopes.next(), scope2: scopes.next() }
     });
     let view = Readme {
         crate_name: opts.crate_name.clone(),
@@ -248,10 +206,7 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         update,
         show,
     };
-    view.render().map_err(|e| Error::Template {
-        template: "README.md.j2".into(),
-        message: e.to_string(),
-    })
+    view.render().map_err(|e| Error::Template { template: "README.md.j2".into(), message: e.to_string() })
 }
 
 /// A literal argument of type `t` for examples, when it has a simple one.
@@ -279,10 +234,7 @@ fn struct_literal(api: &Api, krate: &str, id: TypeId, patch: bool) -> Option<Str
     let defaultable = |f: &Field| {
         !f.required
             || f.nullable
-            || matches!(
-                f.ty,
-                TypeRef::String | TypeRef::Int(_) | TypeRef::Bool | TypeRef::F64 | TypeRef::F32
-            )
+            || matches!(f.ty, TypeRef::String | TypeRef::Int(_) | TypeRef::Bool | TypeRef::F64 | TypeRef::F32)
     };
     if !s.fields.iter().all(defaultable) {
         return None;
@@ -291,9 +243,7 @@ fn struct_literal(api: &Api, krate: &str, id: TypeId, patch: bool) -> Option<Str
     for f in &s.fields {
         let value = match (&f.ty, example.get(&f.name.wire)?) {
             (TypeRef::String, serde_json::Value::String(v)) => format!("{v:?}.into()"),
-            (TypeRef::Int(_), serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                n.to_string()
-            }
+            (TypeRef::Int(_), serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
             (TypeRef::F64 | TypeRef::F32, serde_json::Value::Number(n)) => {
                 let f = n.as_f64()?;
                 if f.fract() == 0.0 {
@@ -317,11 +267,7 @@ fn struct_literal(api: &Api, krate: &str, id: TypeId, patch: bool) -> Option<Str
     }
     if patch {
         if let Some(f) = s.fields.iter().find(|f| {
-            !f.required
-                && f.nullable
-                && !lines
-                    .iter()
-                    .any(|l| l.starts_with(&format!("    {}:", f.name.rust)))
+            !f.required && f.nullable && !lines.iter().any(|l| l.starts_with(&format!("    {}:", f.name.rust)))
         }) {
             lines.push(format!("    {}: Some(None),", f.name.rust));
         }
@@ -329,11 +275,7 @@ fn struct_literal(api: &Api, krate: &str, id: TypeId, patch: bool) -> Option<Str
     if lines.is_empty() {
         return None;
     }
-    Some(format!(
-        "{krate}::models::{} {{\n{}\n    ..Default::default()\n}}",
-        def.name.rust,
-        lines.join("\n")
-    ))
+    Some(format!("{krate}::models::{} {{\n{}\n    ..Default::default()\n}}", def.name.rust, lines.join("\n")))
 }
 
 /// `serde_json::from_value::<X>(serde_json::json!(example))?` when the schema has an example.
@@ -341,8 +283,5 @@ fn json_literal(api: &Api, krate: &str, id: TypeId) -> Option<String> {
     let def = &api.types[id];
     let example = def.example.as_ref()?;
     let json = serde_json::to_string_pretty(example).ok()?;
-    Some(format!(
-        "serde_json::from_value::<{krate}::models::{}>(serde_json::json!({json}))?",
-        def.name.rust
-    ))
+    Some(format!("serde_json::from_value::<{krate}::models::{}>(serde_json::json!({json}))?", def.name.rust))
 }

@@ -37,46 +37,16 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// The runtime sources, copied verbatim into every crate.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
-    (
-        "auth.rs",
-        include_str!("../../../templates/runtime/auth.rs"),
-    ),
-    (
-        "client.rs",
-        include_str!("../../../templates/runtime/client.rs"),
-    ),
-    (
-        "datetime.rs",
-        include_str!("../../../templates/runtime/datetime.rs"),
-    ),
-    (
-        "error.rs",
-        include_str!("../../../templates/runtime/error.rs"),
-    ),
-    (
-        "limiter.rs",
-        include_str!("../../../templates/runtime/limiter.rs"),
-    ),
-    (
-        "pagination.rs",
-        include_str!("../../../templates/runtime/pagination.rs"),
-    ),
-    (
-        "query.rs",
-        include_str!("../../../templates/runtime/query.rs"),
-    ),
-    (
-        "response.rs",
-        include_str!("../../../templates/runtime/response.rs"),
-    ),
-    (
-        "retry.rs",
-        include_str!("../../../templates/runtime/retry.rs"),
-    ),
-    (
-        "serde_helpers.rs",
-        include_str!("../../../templates/runtime/serde_helpers.rs"),
-    ),
+    ("auth.rs", include_str!("../../../templates/runtime/auth.rs")),
+    ("client.rs", include_str!("../../../templates/runtime/client.rs")),
+    ("datetime.rs", include_str!("../../../templates/runtime/datetime.rs")),
+    ("error.rs", include_str!("../../../templates/runtime/error.rs")),
+    ("limiter.rs", include_str!("../../../templates/runtime/limiter.rs")),
+    ("pagination.rs", include_str!("../../../templates/runtime/pagination.rs")),
+    ("query.rs", include_str!("../../../templates/runtime/query.rs")),
+    ("response.rs", include_str!("../../../templates/runtime/response.rs")),
+    ("retry.rs", include_str!("../../../templates/runtime/retry.rs")),
+    ("serde_helpers.rs", include_str!("../../../templates/runtime/serde_helpers.rs")),
 ];
 
 /// An identifier; raw identifiers are never needed because naming suffixes keywords.
@@ -98,10 +68,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
             if std::env::var_os("CODEGEN_DEBUG").is_some() {
                 eprintln!("{tokens}");
             }
-            Error::Emit {
-                file: path.clone(),
-                message: e.to_string(),
-            }
+            Error::Emit { file: path.clone(), message: e.to_string() }
         })?;
         let text = format!("{header}\n{}", prettyplease::unparse(&file));
         files.insert(path, text.into_bytes());
@@ -114,10 +81,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         let module = ident(&def.module);
         let name = ident(&def.name.rust);
         model_mods.push(quote!(mod #module; pub use #module::#name;));
-        rust(
-            format!("src/models/{}.rs", def.module),
-            types::model(api, def),
-        )?;
+        rust(format!("src/models/{}.rs", def.module), types::model(api, def))?;
     }
     rust(
         "src/models/mod.rs".into(),
@@ -133,10 +97,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         let module = ident(&tag.name.rust);
         let doc = format!(" Operations tagged `{}`.", tag.name.wire);
         api_mods.push(quote!(#[doc = #doc] pub mod #module;));
-        rust(
-            format!("src/apis/{}.rs", tag.name.rust),
-            apis::tag_module(api, tag),
-        )?;
+        rust(format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, tag))?;
     }
     let layouts = api.page_layouts.iter().map(|l| {
         let name = ident(&l.name.rust);
@@ -147,10 +108,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         };
         let doc = format!(
             " Page layout: items under `{items}`{}.",
-            l.total_key
-                .as_ref()
-                .map(|t| format!(", total under `{t}`"))
-                .unwrap_or_default()
+            l.total_key.as_ref().map(|t| format!(", total under `{t}`")).unwrap_or_default()
         );
         quote! {
             #[doc = #doc]
@@ -187,23 +145,19 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
             #o),
         )?;
     }
-    rust(
-        "src/lib.rs".into(),
-        lib_rs(api, opts, query.is_some(), oauth.is_some()),
-    )?;
+    rust("src/lib.rs".into(), lib_rs(api, opts, query.is_some(), oauth.is_some()))?;
 
     for (name, source) in RUNTIME {
-        files.insert(
-            format!("src/runtime/{name}"),
-            format!("{header}\n{source}").into_bytes(),
-        );
+        files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}").into_bytes());
     }
     let uses_uuid = api.types.iter().any(|t| mentions(t, &TypeRef::Uuid));
-    files.insert(
-        "Cargo.toml".into(),
-        files::cargo_toml(api, opts, uses_uuid)?.into_bytes(),
-    );
+    files.insert("Cargo.toml".into(), files::cargo_toml(api, opts, uses_uuid)?.into_bytes());
     files.insert("README.md".into(), files::readme(api, opts)?.into_bytes());
+    // prettyplease prints the crate; rustfmt restyling it would make the drift check fail.
+    files.insert(
+        "rustfmt.toml".into(),
+        b"# @generated: this crate is printed by prettyplease.\ndisable_all_formatting = true\n".to_vec(),
+    );
     Ok(files)
 }
 
@@ -216,8 +170,7 @@ fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
     }
     match &t.kind {
         TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| inner(&f.ty, needle))
-                || s.additional.as_ref().is_some_and(|a| inner(a, needle))
+            s.fields.iter().any(|f| inner(&f.ty, needle)) || s.additional.as_ref().is_some_and(|a| inner(a, needle))
         }
         TypeKind::Union(u) => u.variants.iter().any(|v| inner(&v.ty, needle)),
         TypeKind::Alias(a) => inner(a, needle),
@@ -229,16 +182,9 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
     let servers = &api.servers;
     let ua = format!("{}/{}", opts.crate_name, opts.crate_version);
     let rl = &api.rate_limit;
-    let (limit_header, remaining_header, requests, window) = (
-        &rl.limit_header,
-        &rl.remaining_header,
-        rl.requests,
-        rl.window_seconds,
-    );
-    let dt = api
-        .datetime_format
-        .clone()
-        .unwrap_or_else(|| "%Y-%m-%dT%H:%M:%S".to_owned());
+    let (limit_header, remaining_header, requests, window) =
+        (&rl.limit_header, &rl.remaining_header, rl.requests, rl.window_seconds);
+    let dt = api.datetime_format.clone().unwrap_or_else(|| "%Y-%m-%dT%H:%M:%S".to_owned());
     let accessors = api.tags.iter().map(|t| {
         let m = ident(&t.name.rust);
         let api_ty = ident(&format!("{}Api", crate::naming::type_ident(&t.name.wire)));
@@ -260,10 +206,7 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
             pub mod oauth;
         )
     });
-    let title = format!(
-        " Server URLs of {} (index 0 is the default base URL).",
-        api.title
-    );
+    let title = format!(" Server URLs of {} (index 0 is the default base URL).", api.title);
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]

@@ -8,8 +8,7 @@ use crate::ir::*;
 
 /// `src/query.rs`, or `None` when the API declares no typed queries.
 pub fn query_module(api: &Api) -> Option<TokenStream> {
-    if api.query_vocabularies.is_empty() && api.filter_syntax.is_none() && api.sort_syntax.is_none()
-    {
+    if api.query_vocabularies.is_empty() && api.filter_syntax.is_none() && api.sort_syntax.is_none() {
         return None;
     }
     let filter = api.filter_syntax.as_ref().map(|f| {
@@ -58,7 +57,13 @@ pub fn query_module(api: &Api) -> Option<TokenStream> {
         let [fields, relations, counts] = &v.enum_names;
         let full = ident(&api.types[v.full_type].name.rust);
         let resource = &v.resource.wire;
-        enums.push(name_enum(fields, &v.fields, &format!(" Fields of `{resource}` (`{full}`) usable in partial responses, sort keys and filters."), true, api.sort_syntax.is_some()));
+        enums.push(name_enum(
+            fields,
+            &v.fields,
+            &format!(" Fields of `{resource}` (`{full}`) usable in partial responses, sort keys and filters."),
+            true,
+            api.sort_syntax.is_some(),
+        ));
         enums.push(name_enum(
             relations,
             &v.relations,
@@ -69,9 +74,7 @@ pub fn query_module(api: &Api) -> Option<TokenStream> {
         enums.push(name_enum(
             counts,
             &v.countable,
-            &format!(
-                " To-many relations of `{resource}` that can be counted (adds `<relation>_count`)."
-            ),
+            &format!(" To-many relations of `{resource}` that can be counted (adds `<relation>_count`)."),
             false,
             false,
         ));
@@ -134,32 +137,28 @@ pub fn oauth_module(api: &Api) -> Option<TokenStream> {
     let (authorize, token, refresh) = (&o.authorization_url, &o.token_url, &o.refresh_url);
     let variants: Vec<_> = o.scopes.values().map(|(n, _)| ident(&n.rust)).collect();
     let wires: Vec<&str> = o.scopes.keys().map(String::as_str).collect();
-    let docs = o.scopes.iter().map(|(k, (_, d))| {
-        if d.is_empty() {
-            format!(" `{k}`")
-        } else {
-            format!(" `{k}`: {d}")
-        }
-    });
-    let scope_enum = (!variants.is_empty()).then(|| quote! {
-        /// The scopes a client can ask for.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Scope {
-            #( #[doc = #docs] #variants, )*
-        }
-        impl Scope {
-            /// Every scope.
-            pub const ALL: &'static [Scope] = &[#(Scope::#variants),*];
-            /// The scope string.
-            pub fn as_str(self) -> &'static str {
-                match self { #( Scope::#variants => #wires, )* }
+    let docs = o.scopes.iter().map(|(k, (_, d))| if d.is_empty() { format!(" `{k}`") } else { format!(" `{k}`: {d}") });
+    let scope_enum = (!variants.is_empty()).then(|| {
+        quote! {
+            /// The scopes a client can ask for.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum Scope {
+                #( #[doc = #docs] #variants, )*
             }
-        }
-        impl ::std::convert::AsRef<str> for Scope {
-            fn as_ref(&self) -> &str { self.as_str() }
-        }
-        impl ::std::fmt::Display for Scope {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
+            impl Scope {
+                /// Every scope.
+                pub const ALL: &'static [Scope] = &[#(Scope::#variants),*];
+                /// The scope string.
+                pub fn as_str(self) -> &'static str {
+                    match self { #( Scope::#variants => #wires, )* }
+                }
+            }
+            impl ::std::convert::AsRef<str> for Scope {
+                fn as_ref(&self) -> &str { self.as_str() }
+            }
+            impl ::std::fmt::Display for Scope {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
+            }
         }
     });
     Some(quote! {

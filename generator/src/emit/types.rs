@@ -102,15 +102,10 @@ fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct) -> TokenSt
                 default &= has_default(&f.ty) && !f.boxed;
                 (ty, rename.map(|r| quote!(#[serde(#r)])))
             }
-            (true, true) => (
-                quote!(::std::option::Option<#ty>),
-                rename.map(|r| quote!(#[serde(#r)])),
-            ),
+            (true, true) => (quote!(::std::option::Option<#ty>), rename.map(|r| quote!(#[serde(#r)]))),
             (false, false) => (
                 quote!(::std::option::Option<#ty>),
-                Some(
-                    quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
-                ),
+                Some(quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")])),
             ),
             (false, true) => (
                 quote!(::std::option::Option<::std::option::Option<#ty>>),
@@ -130,8 +125,7 @@ fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct) -> TokenSt
             pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
         });
     }
-    let eq = s.fields.iter().all(|f| is_eq(api, &f.ty, 0))
-        && s.additional.as_ref().is_none_or(|t| is_eq(api, t, 0));
+    let eq = s.fields.iter().all(|f| is_eq(api, &f.ty, 0)) && s.additional.as_ref().is_none_or(|t| is_eq(api, t, 0));
     let eq = eq.then(|| quote!(Eq,));
     let default = default.then(|| quote!(Default,));
     quote! {
@@ -156,11 +150,7 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
     let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.rust)).collect();
     let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire));
     if e.integer {
-        let values: Vec<i64> = e
-            .variants
-            .iter()
-            .map(|v| v.wire.parse::<i64>().unwrap_or_default())
-            .collect();
+        let values: Vec<i64> = e.variants.iter().map(|v| v.wire.parse::<i64>().unwrap_or_default()).collect();
         return quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

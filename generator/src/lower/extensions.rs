@@ -12,12 +12,7 @@ use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
     /// Reads `x-pagination` and the typed-query vocabulary of an operation.
-    pub(crate) fn attach_extensions(
-        &mut self,
-        op: &mut Operation,
-        raw: &Value,
-        ptr: &str,
-    ) -> Result<()> {
+    pub(crate) fn attach_extensions(&mut self, op: &mut Operation, raw: &Value, ptr: &str) -> Result<()> {
         let success_ty = op.success.iter().find_map(|s| s.ty.clone());
         let mut item = success_ty.clone();
         if let Some(p) = raw.get("x-pagination") {
@@ -31,26 +26,10 @@ impl<'a> Lowerer<'a> {
             }
             let items = p.get("items").and_then(Value::as_str).unwrap_or("/data");
             let total = p.get("total").and_then(Value::as_str);
-            let single = |s: &str| {
-                s.strip_prefix('/')
-                    .filter(|k| !k.is_empty() && !k.contains('/'))
-                    .map(str::to_owned)
-            };
-            let limit_param = p
-                .get("limit-param")
-                .and_then(Value::as_str)
-                .unwrap_or("limit")
-                .to_owned();
-            let offset_param = p
-                .get("offset-param")
-                .and_then(Value::as_str)
-                .unwrap_or("offset")
-                .to_owned();
-            let has = |name: &str| {
-                op.params
-                    .iter()
-                    .any(|x| x.location == ParamLocation::Query && x.name.wire == name)
-            };
+            let single = |s: &str| s.strip_prefix('/').filter(|k| !k.is_empty() && !k.contains('/')).map(str::to_owned);
+            let limit_param = p.get("limit-param").and_then(Value::as_str).unwrap_or("limit").to_owned();
+            let offset_param = p.get("offset-param").and_then(Value::as_str).unwrap_or("offset").to_owned();
+            let has = |name: &str| op.params.iter().any(|x| x.location == ParamLocation::Query && x.name.wire == name);
             let total_key = match total {
                 None => Some(None),
                 Some(t) => single(t).map(Some),
@@ -73,11 +52,7 @@ impl<'a> Lowerer<'a> {
             p.role.is_some_and(|r| {
                 matches!(
                     r,
-                    QueryRole::With
-                        | QueryRole::Show
-                        | QueryRole::Count
-                        | QueryRole::OrderBy
-                        | QueryRole::Filter
+                    QueryRole::With | QueryRole::Show | QueryRole::Count | QueryRole::OrderBy | QueryRole::Filter
                 )
             })
         }) {
@@ -102,10 +77,7 @@ impl<'a> Lowerer<'a> {
 
     fn layout(&mut self, items_key: String, total_key: Option<String>) -> usize {
         let layout = PageLayout {
-            name: Name::wire(format!(
-                "page.{items_key}.{}",
-                total_key.as_deref().unwrap_or("none")
-            )),
+            name: Name::wire(format!("page.{items_key}.{}", total_key.as_deref().unwrap_or("none"))),
             items_key,
             total_key,
         };
@@ -123,35 +95,17 @@ impl<'a> Lowerer<'a> {
         if let Some(i) = self.vocabularies.iter().position(|v| v.full_type == id) {
             return Ok(Some(i));
         }
-        let Some(name) = self
-            .components
-            .iter()
-            .find(|(_, &v)| v == id)
-            .map(|(k, _)| k.clone())
-        else {
+        let Some(name) = self.components.iter().find(|(_, &v)| v == id).map(|(k, _)| k.clone()) else {
             return Ok(None);
         };
-        let ptr = format!(
-            "#/components/schemas/{}",
-            crate::error::pointer_segment(&name)
-        );
+        let ptr = format!("#/components/schemas/{}", crate::error::pointer_segment(&name));
         let Some(q) = self.node(&ptr).and_then(|s| s.get("x-query")) else {
             return Ok(None);
         };
         let list = |k: &str| -> Vec<Name> {
-            q.get(k)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(Name::wire)
-                .collect()
+            q.get(k).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(Name::wire).collect()
         };
-        let resource = q
-            .get("resource")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .unwrap_or(name);
+        let resource = q.get("resource").and_then(Value::as_str).map(str::to_owned).unwrap_or(name);
         let mut memo = BTreeMap::new();
         let partial_type = self.partial(id, &mut memo);
         self.vocabularies.push(QueryVocabulary {
@@ -186,17 +140,9 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         for f in s.fields {
             let ty = self.partial_ref(&f.ty, memo);
-            fields.push(Field {
-                ty,
-                required: false,
-                nullable: f.nullable || f.required,
-                ..f
-            });
+            fields.push(Field { ty, required: false, nullable: f.nullable || f.required, ..f });
         }
-        self.types[pid].kind = TypeKind::Struct(Struct {
-            fields,
-            additional: s.additional,
-        });
+        self.types[pid].kind = TypeKind::Struct(Struct { fields, additional: s.additional });
         pid
     }
 
@@ -241,10 +187,9 @@ impl<'a> Lowerer<'a> {
         };
         for placeholder in ["{field}", "{operator}", "{value}"] {
             if !syntax.condition.contains(placeholder) {
-                return Err(self.unsupported(
-                    &format!("{ptr}/condition"),
-                    format!("x-filter condition lacks `{placeholder}`"),
-                ));
+                return Err(
+                    self.unsupported(&format!("{ptr}/condition"), format!("x-filter condition lacks `{placeholder}`"))
+                );
             }
         }
         match &self.filter_syntax {
@@ -260,11 +205,8 @@ impl<'a> Lowerer<'a> {
 
     pub(crate) fn read_sort_syntax(&mut self, v: &Value, ptr: &str) -> Result<()> {
         let s = |k: &str, d: &str| v.get(k).and_then(Value::as_str).unwrap_or(d).to_owned();
-        let syntax = SortSyntax {
-            format: s("format", "{field}:{direction}"),
-            asc: s("asc", "asc"),
-            desc: s("desc", "desc"),
-        };
+        let syntax =
+            SortSyntax { format: s("format", "{field}:{direction}"), asc: s("asc", "asc"), desc: s("desc", "desc") };
         match &self.sort_syntax {
             Some(existing) if *existing != syntax => {
                 Err(self.unsupported(ptr, "two different x-sort syntaxes in one API"))
@@ -279,18 +221,8 @@ impl<'a> Lowerer<'a> {
     /// `x-rate-limit` at the root, with the common `X-RateLimit-*` defaults.
     pub(crate) fn rate_limit(&self) -> RateLimitConfig {
         let v = self.node("#/x-rate-limit");
-        let s = |k: &str, d: &str| {
-            v.and_then(|v| v.get(k))
-                .and_then(Value::as_str)
-                .unwrap_or(d)
-                .to_owned()
-        };
-        let n = |k: &str, d: u32| {
-            v.and_then(|v| v.get(k))
-                .and_then(Value::as_u64)
-                .map(|x| x as u32)
-                .unwrap_or(d)
-        };
+        let s = |k: &str, d: &str| v.and_then(|v| v.get(k)).and_then(Value::as_str).unwrap_or(d).to_owned();
+        let n = |k: &str, d: u32| v.and_then(|v| v.get(k)).and_then(Value::as_u64).map(|x| x as u32).unwrap_or(d);
         RateLimitConfig {
             limit_header: s("limit-header", "x-ratelimit-limit").to_ascii_lowercase(),
             remaining_header: s("remaining-header", "x-ratelimit-remaining").to_ascii_lowercase(),
@@ -302,11 +234,7 @@ impl<'a> Lowerer<'a> {
     /// `x-rust-crate` at the root: package metadata of the generated crate.
     pub(crate) fn crate_meta(&self) -> CrateMeta {
         let v = self.node("#/x-rust-crate");
-        let s = |k: &str| {
-            v.and_then(|v| v.get(k))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
+        let s = |k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
         let list = |k: &str| -> Vec<String> {
             v.and_then(|v| v.get(k))
                 .and_then(Value::as_array)

@@ -29,9 +29,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.box_cycles();
     let api = Api {
         title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
-        version: str_at(&spec.raw, "/info/version")
-            .unwrap_or("0.0.0")
-            .to_owned(),
+        version: str_at(&spec.raw, "/info/version").unwrap_or("0.0.0").to_owned(),
         description: str_at(&spec.raw, "/info/description").map(str::to_owned),
         servers: cx.servers.clone(),
         types: std::mem::take(&mut cx.types),
@@ -80,19 +78,12 @@ impl<'a> Lowerer<'a> {
 
     /// A location in the spec.
     pub(crate) fn at(&self, pointer: &str) -> Location {
-        Location {
-            file: self.spec.file.clone(),
-            pointer: pointer.to_owned(),
-            line_col: None,
-        }
+        Location { file: self.spec.file.clone(), pointer: pointer.to_owned(), line_col: None }
     }
 
     /// An `Unsupported` error at `pointer`.
     pub(crate) fn unsupported(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error::Unsupported {
-            location: self.at(pointer),
-            message: message.into(),
-        }
+        Error::Unsupported { location: self.at(pointer), message: message.into() }
     }
 
     /// Records that something was approximated; printed in the support report.
@@ -125,17 +116,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn oauth2(&self) -> Result<Option<OAuth2>> {
-        let Some(schemes) = self
-            .node("#/components/securitySchemes")
-            .and_then(Value::as_object)
-        else {
+        let Some(schemes) = self.node("#/components/securitySchemes").and_then(Value::as_object) else {
             return Ok(None);
         };
         for (name, scheme) in schemes {
-            let ptr = format!(
-                "#/components/securitySchemes/{}",
-                crate::error::pointer_segment(name)
-            );
+            let ptr = format!("#/components/securitySchemes/{}", crate::error::pointer_segment(name));
             let (scheme, _) = self.deref(scheme, &ptr);
             if scheme.get("type").and_then(Value::as_str) != Some("oauth2") {
                 continue;
@@ -143,29 +128,18 @@ impl<'a> Lowerer<'a> {
             let Some(flow) = scheme.pointer("/flows/authorizationCode") else {
                 continue;
             };
-            let token_url = flow
-                .get("tokenUrl")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
+            let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default().to_owned();
             let mut scopes = indexmap::IndexMap::new();
             if let Some(map) = flow.get("scopes").and_then(Value::as_object) {
                 for (scope, desc) in map {
                     scopes.insert(
                         scope.clone(),
-                        (
-                            Name::wire(scope.clone()),
-                            desc.as_str().unwrap_or_default().to_owned(),
-                        ),
+                        (Name::wire(scope.clone()), desc.as_str().unwrap_or_default().to_owned()),
                     );
                 }
             }
             return Ok(Some(OAuth2 {
-                authorization_url: flow
-                    .get("authorizationUrl")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
+                authorization_url: flow.get("authorizationUrl").and_then(Value::as_str).unwrap_or_default().to_owned(),
                 refresh_url: flow
                     .get("refreshUrl")
                     .and_then(Value::as_str)
@@ -187,39 +161,19 @@ pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
 /// Docs of a schema-like node: title/summary, description, constraints, provenance.
 pub(crate) fn docs_of(v: &Value) -> Docs {
     let mut docs = Docs {
-        summary: v
-            .get("title")
-            .or_else(|| v.get("summary"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        description: v
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        summary: v.get("title").or_else(|| v.get("summary")).and_then(Value::as_str).map(str::to_owned),
+        description: v.get("description").and_then(Value::as_str).map(str::to_owned),
         constraints: Vec::new(),
         provenance: None,
-        deprecated: v
-            .get("deprecated")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        deprecated: v.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
     };
     if v.get("x-provenance").and_then(Value::as_str) == Some("inferred") {
-        let note = v
-            .get("x-provenance-note")
-            .and_then(Value::as_str)
-            .unwrap_or("not confirmed by the API docs");
+        let note = v.get("x-provenance-note").and_then(Value::as_str).unwrap_or("not confirmed by the API docs");
         docs.provenance = Some(format!("Inferred: {note}"));
     }
     let num = |k: &str| {
-        v.get(k).and_then(|x| {
-            x.as_f64().map(|f| {
-                if f.fract() == 0.0 {
-                    format!("{}", f as i64)
-                } else {
-                    f.to_string()
-                }
-            })
-        })
+        v.get(k)
+            .and_then(|x| x.as_f64().map(|f| if f.fract() == 0.0 { format!("{}", f as i64) } else { f.to_string() }))
     };
     if let Some(m) = v.get("minLength").and_then(Value::as_u64) {
         docs.constraints.push(format!("at least {m} characters"));

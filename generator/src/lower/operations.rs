@@ -21,8 +21,7 @@ impl<'a> Lowerer<'a> {
     /// Lowers every operation, grouped by its first tag (untagged ones go to `default`).
     pub(crate) fn lower_operations(&mut self) -> Result<Vec<Tag>> {
         let root_servers = self.node("#/servers").cloned().unwrap_or(Value::Null);
-        self.servers
-            .push(server_url(&root_servers).unwrap_or_else(|| "/".to_owned()));
+        self.servers.push(server_url(&root_servers).unwrap_or_else(|| "/".to_owned()));
         let mut tags: Vec<Tag> = Vec::new();
         if let Some(declared) = self.node("#/tags").and_then(Value::as_array) {
             for t in declared {
@@ -32,11 +31,7 @@ impl<'a> Lowerer<'a> {
                         if let Some(rust) = t.get("x-rust-name").and_then(Value::as_str) {
                             tag_name.rust = rust.to_owned();
                         }
-                        tags.push(Tag {
-                            name: tag_name,
-                            docs: docs_of(t),
-                            operations: Vec::new(),
-                        });
+                        tags.push(Tag { name: tag_name, docs: docs_of(t), operations: Vec::new() });
                     }
                 }
             }
@@ -51,12 +46,8 @@ impl<'a> Lowerer<'a> {
             for (key, method) in METHODS {
                 let Some(op) = item.get(key) else { continue };
                 let op_ptr = format!("{item_ptr}/{key}");
-                let server = self
-                    .server_index(op.get("servers"))
-                    .or(path_server)
-                    .unwrap_or(0);
-                let operation =
-                    self.operation(path, method, item, op, &item_ptr, &op_ptr, server)?;
+                let server = self.server_index(op.get("servers")).or(path_server).unwrap_or(0);
+                let operation = self.operation(path, method, item, op, &item_ptr, &op_ptr, server)?;
                 let tag_name = op
                     .get("tags")
                     .and_then(Value::as_array)
@@ -117,16 +108,8 @@ impl<'a> Lowerer<'a> {
             for (i, p) in list.iter().enumerate() {
                 let pptr = format!("{ptr}/{i}");
                 let (p, pptr) = self.deref(p, &pptr);
-                let name = p
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                let loc = p
-                    .get("in")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let loc = p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
                 if seen.contains(&(name.clone(), loc.clone())) {
                     continue;
                 }
@@ -139,10 +122,7 @@ impl<'a> Lowerer<'a> {
         // Every `{name}` of the template must have a path parameter.
         for segment in path.split('{').skip(1) {
             let name = segment.split('}').next().unwrap_or_default();
-            if !params
-                .iter()
-                .any(|p| p.location == ParamLocation::Path && p.name.wire == name)
-            {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.name.wire == name) {
                 params.push(Param {
                     name: Name::wire(name),
                     location: ParamLocation::Path,
@@ -155,10 +135,7 @@ impl<'a> Lowerer<'a> {
                     },
                     role: None,
                 });
-                self.fallback(
-                    op_ptr,
-                    format!("path parameter `{name}` is not declared; typed as a string"),
-                );
+                self.fallback(op_ptr, format!("path parameter `{name}` is not declared; typed as a string"));
             }
         }
         let order = |l: ParamLocation| match l {
@@ -196,29 +173,16 @@ impl<'a> Lowerer<'a> {
         Ok(operation)
     }
 
-    fn param(
-        &mut self,
-        p: &'a Value,
-        ptr: &str,
-        op: &str,
-        name: &str,
-        loc: &str,
-    ) -> Result<Option<Param>> {
+    fn param(&mut self, p: &'a Value, ptr: &str, op: &str, name: &str, loc: &str) -> Result<Option<Param>> {
         let location = match loc {
             "path" => ParamLocation::Path,
             "query" => ParamLocation::Query,
             "header" => ParamLocation::Header,
             "cookie" => ParamLocation::Cookie,
-            other => {
-                return Err(self.unsupported(
-                    &format!("{ptr}/in"),
-                    format!("parameter location `{other}`"),
-                ))
-            }
+            other => return Err(self.unsupported(&format!("{ptr}/in"), format!("parameter location `{other}`"))),
         };
         if location == ParamLocation::Header
-            && ["accept", "content-type", "authorization"]
-                .contains(&name.to_ascii_lowercase().as_str())
+            && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
         {
             // Set by the client itself (OpenAPI says these are ignored when declared).
             return Ok(None);
@@ -229,15 +193,9 @@ impl<'a> Lowerer<'a> {
             (None, Some(content)) => match content.iter().next() {
                 Some((mt, media)) => match media.get("schema") {
                     Some(schema) => {
-                        self.fallback(
-                            ptr,
-                            format!("parameter `{name}` with content `{mt}` is sent as JSON text"),
-                        );
-                        let _ = self.type_ref(
-                            schema,
-                            &format!("{ptr}/content/{}/schema", pointer_segment(mt)),
-                            &hint,
-                        )?;
+                        self.fallback(ptr, format!("parameter `{name}` with content `{mt}` is sent as JSON text"));
+                        let _ =
+                            self.type_ref(schema, &format!("{ptr}/content/{}/schema", pointer_segment(mt)), &hint)?;
                         TypeRef::Json
                     }
                     None => TypeRef::String,
@@ -247,21 +205,11 @@ impl<'a> Lowerer<'a> {
             (None, None) => TypeRef::String,
         };
         let style = p.get("style").and_then(Value::as_str).unwrap_or(
-            if location == ParamLocation::Query || location == ParamLocation::Cookie {
-                "form"
-            } else {
-                "simple"
-            },
+            if location == ParamLocation::Query || location == ParamLocation::Cookie { "form" } else { "simple" },
         );
-        let explode = p
-            .get("explode")
-            .and_then(Value::as_bool)
-            .unwrap_or(style == "form");
+        let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
         if !matches!(style, "form" | "simple") {
-            self.fallback(
-                ptr,
-                format!("parameter style `{style}` is sent as style form"),
-            );
+            self.fallback(ptr, format!("parameter style `{style}` is sent as style form"));
         }
         let role = match p.get("x-query-role").and_then(Value::as_str) {
             None => None,
@@ -273,7 +221,10 @@ impl<'a> Lowerer<'a> {
             Some("limit") => Some(QueryRole::Limit),
             Some("offset") => Some(QueryRole::Offset),
             Some(other) => {
-                return Err(self.unsupported(&format!("{ptr}/x-query-role"), format!("x-query-role `{other}` (expected with, show, count, order-by, filter, limit or offset)")))
+                return Err(self.unsupported(
+                    &format!("{ptr}/x-query-role"),
+                    format!("x-query-role `{other}` (expected with, show, count, order-by, filter, limit or offset)"),
+                ))
             }
         };
         if let Some(filter) = p.get("x-filter") {
@@ -286,8 +237,7 @@ impl<'a> Lowerer<'a> {
             name: Name::wire(name),
             location,
             ty,
-            required: location == ParamLocation::Path
-                || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            required: location == ParamLocation::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
             explode,
             docs: docs_of(p),
             role,
@@ -299,24 +249,12 @@ impl<'a> Lowerer<'a> {
         let Some(content) = b.get("content").and_then(Value::as_object) else {
             return Ok(None);
         };
-        let pick = |pred: &dyn Fn(&str) -> bool| {
-            content
-                .iter()
-                .find(|(mt, _)| pred(&mt.to_ascii_lowercase()))
-        };
+        let pick = |pred: &dyn Fn(&str) -> bool| content.iter().find(|(mt, _)| pred(&mt.to_ascii_lowercase()));
         let chosen = pick(&|m| m == "application/json" || m.starts_with("application/json;"))
             .map(|c| (c, BodyEncoding::Json))
-            .or_else(|| {
-                pick(&|m| m.ends_with("+json") || m.contains("json"))
-                    .map(|c| (c, BodyEncoding::Json))
-            })
-            .or_else(|| {
-                pick(&|m| m.starts_with("application/x-www-form-urlencoded"))
-                    .map(|c| (c, BodyEncoding::Form))
-            })
-            .or_else(|| {
-                pick(&|m| m.starts_with("multipart/")).map(|c| (c, BodyEncoding::Multipart))
-            })
+            .or_else(|| pick(&|m| m.ends_with("+json") || m.contains("json")).map(|c| (c, BodyEncoding::Json)))
+            .or_else(|| pick(&|m| m.starts_with("application/x-www-form-urlencoded")).map(|c| (c, BodyEncoding::Form)))
+            .or_else(|| pick(&|m| m.starts_with("multipart/")).map(|c| (c, BodyEncoding::Multipart)))
             .or_else(|| content.iter().next().map(|c| (c, BodyEncoding::Bytes)));
         let Some(((media_type, media), encoding)) = chosen else {
             return Ok(None);
@@ -330,15 +268,9 @@ impl<'a> Lowerer<'a> {
         };
         let ty = match (encoding, ty) {
             (BodyEncoding::Multipart | BodyEncoding::Form, TypeRef::Named(id))
-                if !matches!(
-                    self.types[id].kind,
-                    TypeKind::Struct(_) | TypeKind::Union(_)
-                ) =>
+                if !matches!(self.types[id].kind, TypeKind::Struct(_) | TypeKind::Union(_)) =>
             {
-                self.fallback(
-                    &sptr,
-                    "form body that is not an object is sent as raw bytes",
-                );
+                self.fallback(&sptr, "form body that is not an object is sent as raw bytes");
                 return Ok(Some(Body {
                     media_type: media_type.clone(),
                     encoding: BodyEncoding::Bytes,
@@ -349,10 +281,7 @@ impl<'a> Lowerer<'a> {
             }
             (BodyEncoding::Multipart | BodyEncoding::Form, ty @ TypeRef::Named(_)) => ty,
             (BodyEncoding::Multipart, _) => {
-                self.fallback(
-                    &sptr,
-                    "multipart body without an object schema is sent as raw bytes",
-                );
+                self.fallback(&sptr, "multipart body without an object schema is sent as raw bytes");
                 return Ok(Some(Body {
                     media_type: media_type.clone(),
                     encoding: BodyEncoding::Bytes,
@@ -374,12 +303,7 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
-    fn responses(
-        &mut self,
-        op: &'a Value,
-        op_ptr: &str,
-        op_name: &str,
-    ) -> Result<(Vec<SuccessResponse>, Vec<String>)> {
+    fn responses(&mut self, op: &'a Value, op_ptr: &str, op_name: &str) -> Result<(Vec<SuccessResponse>, Vec<String>)> {
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut default = None;
@@ -399,10 +323,7 @@ impl<'a> Lowerer<'a> {
                 success.push(SuccessResponse {
                     status: status.clone(),
                     ty,
-                    description: resp
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                    description: resp.get("description").and_then(Value::as_str).map(str::to_owned),
                 });
             } else {
                 errors.push(status.clone());
@@ -411,11 +332,7 @@ impl<'a> Lowerer<'a> {
         if success.is_empty() {
             if let Some((resp, rptr)) = default {
                 let ty = self.response_type(resp, &rptr, &format!("{op_name}.response"))?;
-                success.push(SuccessResponse {
-                    status: "default".into(),
-                    ty,
-                    description: None,
-                });
+                success.push(SuccessResponse { status: "default".into(), ty, description: None });
             }
         } else if default.is_some() {
             errors.push("default".into());
@@ -435,11 +352,9 @@ impl<'a> Lowerer<'a> {
         });
         match json {
             Some((mt, media)) => match media.get("schema") {
-                Some(schema) => Ok(Some(self.type_ref(
-                    schema,
-                    &format!("{ptr}/content/{}/schema", pointer_segment(mt)),
-                    hint,
-                )?)),
+                Some(schema) => {
+                    Ok(Some(self.type_ref(schema, &format!("{ptr}/content/{}/schema", pointer_segment(mt)), hint)?))
+                }
                 None => Ok(Some(TypeRef::Json)),
             },
             None if content.is_empty() => Ok(None),
@@ -463,19 +378,9 @@ fn server_url(servers: &Value) -> Option<String> {
 
 fn scopes_of(op: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for req in op
-        .get("security")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for req in op.get("security").and_then(Value::as_array).into_iter().flatten() {
         for scopes in req.as_object().into_iter().flat_map(|m| m.values()) {
-            for s in scopes
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for s in scopes.as_array().into_iter().flatten().filter_map(Value::as_str) {
                 if !out.iter().any(|x| x == s) {
                     out.push(s.to_owned());
                 }

@@ -20,11 +20,7 @@ impl<'a> Lowerer<'a> {
             return;
         };
         for name in schemas.keys() {
-            let id = self.push_type(
-                name.clone(),
-                Docs::default(),
-                TypeKind::Alias(TypeRef::Json),
-            );
+            let id = self.push_type(name.clone(), Docs::default(), TypeKind::Alias(TypeRef::Json));
             self.components.insert(name.clone(), id);
         }
     }
@@ -51,13 +47,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(crate) fn push_type(&mut self, wire: String, docs: Docs, kind: TypeKind) -> TypeId {
-        self.types.push(TypeDef {
-            name: Name::wire(wire),
-            module: String::new(),
-            docs,
-            kind,
-            example: None,
-        });
+        self.types.push(TypeDef { name: Name::wire(wire), module: String::new(), docs, kind, example: None });
         self.types.len() - 1
     }
 
@@ -72,11 +62,7 @@ impl<'a> Lowerer<'a> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(variants) = schema.get(key).and_then(Value::as_array) {
-                let non_null: Vec<_> = variants
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| !is_null_schema(v))
-                    .collect();
+                let non_null: Vec<_> = variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
                 if non_null.len() == 1 && schema.get("properties").is_none() {
                     return Ok(None);
                 }
@@ -89,14 +75,8 @@ impl<'a> Lowerer<'a> {
             }
             return self.struct_kind(schema, ptr, hint).map(Some);
         }
-        let is_object = schema.get("type").and_then(Value::as_str) == Some("object")
-            || schema.get("type").is_none();
-        if is_object
-            && schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .is_some_and(|p| !p.is_empty())
-        {
+        let is_object = schema.get("type").and_then(Value::as_str) == Some("object") || schema.get("type").is_none();
+        if is_object && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
             return self.struct_kind(schema, ptr, hint).map(Some);
         }
         Ok(None)
@@ -120,11 +100,7 @@ impl<'a> Lowerer<'a> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(variants) = schema.get(key).and_then(Value::as_array) {
-                let non_null: Vec<_> = variants
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| !is_null_schema(v))
-                    .collect();
+                let non_null: Vec<_> = variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
                 if non_null.len() == 1 && schema.get("properties").is_none() {
                     let (i, v) = non_null[0];
                     return self.type_ref(v, &format!("{ptr}/{key}/{i}"), hint);
@@ -164,11 +140,9 @@ impl<'a> Lowerer<'a> {
             },
             Some("boolean") => TypeRef::Bool,
             Some("array") => match schema.get("items") {
-                Some(items) => TypeRef::Vec(Box::new(self.type_ref(
-                    items,
-                    &format!("{ptr}/items"),
-                    &format!("{hint}.item"),
-                )?)),
+                Some(items) => {
+                    TypeRef::Vec(Box::new(self.type_ref(items, &format!("{ptr}/items"), &format!("{hint}.item"))?))
+                }
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
             },
             Some("object") | None => match schema.get("additionalProperties") {
@@ -193,10 +167,7 @@ impl<'a> Lowerer<'a> {
                 )?)),
             },
             Some(other) => {
-                self.fallback(
-                    ptr,
-                    format!("unknown type `{other}` typed as serde_json::Value"),
-                );
+                self.fallback(ptr, format!("unknown type `{other}` typed as serde_json::Value"));
                 TypeRef::Json
             }
         })
@@ -204,9 +175,7 @@ impl<'a> Lowerer<'a> {
 
     fn enum_kind(&mut self, values: &[Value], schema: &Value, ptr: &str) -> TypeKind {
         let integer = schema.get("type").and_then(Value::as_str) == Some("integer")
-            || values
-                .iter()
-                .all(|v| v.is_i64() || v.is_u64() || v.is_null());
+            || values.iter().all(|v| v.is_i64() || v.is_u64() || v.is_null());
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
         for v in values {
@@ -215,10 +184,7 @@ impl<'a> Lowerer<'a> {
                 Value::Number(n) if integer => n.to_string(),
                 Value::Null => continue,
                 other => {
-                    self.fallback(
-                        ptr,
-                        format!("enum value {other} of a mixed-type enum kept as its JSON text"),
-                    );
+                    self.fallback(ptr, format!("enum value {other} of a mixed-type enum kept as its JSON text"));
                     other.to_string()
                 }
             };
@@ -233,29 +199,13 @@ impl<'a> Lowerer<'a> {
         TypeKind::Enum(Enum { integer, variants })
     }
 
-    fn union_kind(
-        &mut self,
-        schema: &'a Value,
-        key: &str,
-        ptr: &str,
-        hint: &str,
-    ) -> Result<TypeKind> {
-        let variants_json = schema[key]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let discriminator = schema
-            .pointer("/discriminator/propertyName")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+    fn union_kind(&mut self, schema: &'a Value, key: &str, ptr: &str, hint: &str) -> Result<TypeKind> {
+        let variants_json = schema[key].as_array().map(Vec::as_slice).unwrap_or_default();
+        let discriminator = schema.pointer("/discriminator/propertyName").and_then(Value::as_str).map(str::to_owned);
         let mapping: BTreeMap<String, String> = schema
             .pointer("/discriminator/mapping")
             .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((v.as_str()?.to_owned(), k.clone())))
-                    .collect()
-            })
+            .map(|m| m.iter().filter_map(|(k, v)| Some((v.as_str()?.to_owned(), k.clone()))).collect())
             .unwrap_or_default();
         let mut variants = Vec::new();
         for (i, v) in variants_json.iter().enumerate() {
@@ -265,40 +215,28 @@ impl<'a> Lowerer<'a> {
             let vptr = format!("{ptr}/{key}/{i}");
             let ty = self.type_ref(v, &vptr, &format!("{hint}.variant{i}"))?;
             let wire = match v.get("$ref").and_then(Value::as_str) {
-                Some(r) => mapping.get(r).cloned().unwrap_or_else(|| {
-                    crate::resolve::ref_name(r, "schemas").unwrap_or_else(|| format!("variant{i}"))
-                }),
+                Some(r) => mapping
+                    .get(r)
+                    .cloned()
+                    .unwrap_or_else(|| crate::resolve::ref_name(r, "schemas").unwrap_or_else(|| format!("variant{i}"))),
                 None => variant_hint(&ty, i),
             };
-            variants.push(UnionVariant {
-                name: Name::wire(wire),
-                ty,
-                boxed: false,
-            });
+            variants.push(UnionVariant { name: Name::wire(wire), ty, boxed: false });
         }
         // An internally tagged union needs every variant to be an object carrying the tag.
         let tagged = discriminator.filter(|_| {
-            variants.iter().all(|v| matches!(&v.ty, TypeRef::Named(id) if matches!(self.types[*id].kind, TypeKind::Struct(_))))
+            variants
+                .iter()
+                .all(|v| matches!(&v.ty, TypeRef::Named(id) if matches!(self.types[*id].kind, TypeKind::Struct(_))))
         });
-        Ok(TypeKind::Union(Union {
-            variants,
-            discriminator: tagged,
-        }))
+        Ok(TypeKind::Union(Union { variants, discriminator: tagged }))
     }
 
     /// An object schema, with `allOf` members merged into one field list.
     fn struct_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<TypeKind> {
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
-        self.collect_fields(
-            schema,
-            ptr,
-            hint,
-            &mut fields,
-            &mut additional,
-            &mut BTreeSet::new(),
-            0,
-        )?;
+        self.collect_fields(schema, ptr, hint, &mut fields, &mut additional, &mut BTreeSet::new(), 0)?;
         Ok(TypeKind::Struct(Struct { fields, additional }))
     }
 
@@ -340,10 +278,7 @@ impl<'a> Lowerer<'a> {
         }
         for key in ["oneOf", "anyOf"] {
             if schema.get(key).is_some() && schema.get("properties").is_none() && depth > 0 {
-                self.fallback(
-                    &ptr,
-                    format!("{key} inside allOf: its fields are kept in a flattened JSON map"),
-                );
+                self.fallback(&ptr, format!("{key} inside allOf: its fields are kept in a flattened JSON map"));
                 *additional = Some(TypeRef::Json);
             }
         }
@@ -360,19 +295,10 @@ impl<'a> Lowerer<'a> {
                 let nullable = is_nullable(prop) || is_nullable(target);
                 let mut docs = docs_of(prop);
                 if docs.description.is_none() && prop.get("allOf").is_some() {
-                    docs.description = prop
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned);
+                    docs.description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
                 }
-                let read_only = prop
-                    .get("readOnly")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                let write_only = prop
-                    .get("writeOnly")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
+                let read_only = prop.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
+                let write_only = prop.get("writeOnly").and_then(Value::as_bool).unwrap_or(false);
                 let field = Field {
                     name: Name::wire(name.clone()),
                     ty,
@@ -403,11 +329,8 @@ impl<'a> Lowerer<'a> {
         match schema.get("additionalProperties") {
             Some(Value::Bool(_)) | None => {}
             Some(extra) => {
-                *additional = Some(self.type_ref(
-                    extra,
-                    &format!("{ptr}/additionalProperties"),
-                    &format!("{hint}.value"),
-                )?);
+                *additional =
+                    Some(self.type_ref(extra, &format!("{ptr}/additionalProperties"), &format!("{hint}.value"))?);
             }
         }
         Ok(())
@@ -434,7 +357,5 @@ pub(crate) fn is_nullable(v: &Value) -> bool {
 /// A schema that only admits `null` (`{type: "null"}` or `{nullable: true, enum: [null]}`).
 fn is_null_schema(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null")
-        || v.get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|e| e.len() == 1 && e[0].is_null())
+        || v.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
 }

@@ -12,15 +12,9 @@ impl<'a> Lowerer<'a> {
     /// a request twin (`<Name>.request`) used by request bodies that name it directly.
     pub(crate) fn settle_directions(&mut self, tags: &mut [Tag]) {
         let ops = || tags.iter().flat_map(|t| t.operations.iter());
-        let req_roots: Vec<TypeId> = ops()
-            .filter_map(|o| o.body.as_ref())
-            .flat_map(|b| named_in(&b.ty))
-            .collect();
-        let resp_roots: Vec<TypeId> = ops()
-            .flat_map(|o| o.success.iter())
-            .filter_map(|s| s.ty.as_ref())
-            .flat_map(named_in)
-            .collect();
+        let req_roots: Vec<TypeId> = ops().filter_map(|o| o.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
+        let resp_roots: Vec<TypeId> =
+            ops().flat_map(|o| o.success.iter()).filter_map(|s| s.ty.as_ref()).flat_map(named_in).collect();
         let in_req = self.reach(&req_roots);
         let in_resp = self.reach(&resp_roots);
         let mut twins: BTreeMap<TypeId, TypeId> = BTreeMap::new();
@@ -103,25 +97,12 @@ impl<'a> Lowerer<'a> {
 /// `Vec` or map, which already live on the heap).
 fn children(kind: &TypeKind, direct_only: bool) -> Vec<TypeId> {
     let refs: Vec<&TypeRef> = match kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(s.additional.iter())
-            .collect(),
+        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter()).collect(),
         TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Alias(t) => vec![t],
         TypeKind::Enum(_) => vec![],
     };
-    refs.into_iter()
-        .flat_map(|t| {
-            if direct_only {
-                direct_named(t)
-            } else {
-                named_in(t)
-            }
-        })
-        .collect()
+    refs.into_iter().flat_map(|t| if direct_only { direct_named(t) } else { named_in(t) }).collect()
 }
 
 fn direct_named(t: &TypeRef) -> Vec<TypeId> {

@@ -41,8 +41,8 @@ impl Client {
         ClientBuilder::new(&API_CONFIG)
     }
     /// Operations tagged `OAuth2`.
-    pub fn oauth2(&self) -> apis::oauth2::OAuth2Api {
-        apis::oauth2::OAuth2Api::new(self.clone())
+    pub fn oauth2(&self) -> apis::oauth2::Oauth2Api {
+        apis::oauth2::Oauth2Api::new(self.clone())
     }
     /// Operations tagged `Auth`.
     pub fn auth(&self) -> apis::auth::AuthApi {

@@ -227,8 +227,10 @@ pub enum IntWidth {
 /// A tag: one API module with its operations.
 #[derive(Debug, Clone)]
 pub struct Tag {
-    /// Tag name.
+    /// Tag name (rust: the client accessor and the module under `apis::`).
     pub name: Name,
+    /// Rust name of the tag's API struct.
+    pub api_type: String,
     /// Description from the `tags` list.
     pub docs: Docs,
     /// Operations in spec order.

@@ -32,7 +32,7 @@ pub fn assign(api: &mut Api) {
     let mut modules = BTreeSet::new();
     for t in &mut api.types {
         t.name.rust = unique(type_ident(&t.name.wire), &mut used, |b, n| format!("{b}{n}"));
-        t.module = unique(value_ident(&t.name.rust), &mut modules, |b, n| format!("{b}_{n}"));
+        t.module = unique(value_ident(&t.name.rust), &mut modules, numbered_value);
         match &mut t.kind {
             TypeKind::Struct(s) => name_values(s.fields.iter_mut().map(|f| &mut f.name), &[]),
             TypeKind::Enum(e) => {
@@ -55,7 +55,8 @@ pub fn assign(api: &mut Api) {
     for tag in &mut api.tags {
         // `x-rust-name` on the tag (pre-filled by lowering) wins over the derived name.
         let snake = if tag.name.rust.is_empty() { value_ident(&tag.name.wire) } else { value_ident(&tag.name.rust) };
-        tag.name.rust = unique(snake, &mut accessors, |b, n| format!("{b}_{n}"));
+        tag.name.rust = unique(snake, &mut accessors, numbered_value);
+        tag.api_type = format!("{}Api", type_ident(&tag.name.rust));
         let tag_snake = tag.name.rust.clone();
         let mut methods = BTreeSet::new();
         let mut builders = BTreeSet::new();
@@ -112,8 +113,13 @@ fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, reserved: &[&str])
         if reserved.contains(&base.as_str()) {
             base = format!("{base}_param");
         }
-        n.rust = unique(base, &mut used, |b, i| format!("{b}_{i}"));
+        n.rust = unique(base, &mut used, numbered_value);
     }
+}
+
+/// `foo_2` for `foo`, and `type_2` (not `type__2`) for a suffixed keyword.
+fn numbered_value(base: &str, n: usize) -> String {
+    format!("{}_{n}", base.trim_end_matches('_'))
 }
 
 /// `base`, or `base` numbered from 2 until unused; records the result as used.
@@ -155,7 +161,7 @@ pub fn type_ident(wire: &str) -> String {
         s = format!("T{s}");
     }
     if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
+        s.push_str("Type");
     }
     s
 }
@@ -170,7 +176,7 @@ pub fn variant_ident(wire: &str) -> String {
         s = format!("V{s}");
     }
     if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
+        s.push_str("Value");
     }
     s
 }

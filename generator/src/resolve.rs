@@ -141,10 +141,7 @@ fn dfs(
         if let Some(pos) = stack.iter().position(|(n, _)| n == target) {
             let mut cycle = stack[pos..].to_vec();
             cycle.push((node.to_owned(), pointer.clone()));
-            // rotate so the cycle starts at its first edge
-            let first = cycle.remove(0);
-            cycle.insert(0, first);
-            return Some(cycle.into_iter().skip(0).collect());
+            return Some(cycle);
         }
         if target == node {
             return Some(vec![(node.to_owned(), pointer.clone())]);
@@ -216,7 +213,7 @@ pub struct Components<'a> {
 }
 
 /// Name of the component a `#/components/<kind>/<name>` reference points to.
-pub fn ref_name<'r>(reference: &'r str, kind: &str) -> Option<String> {
+pub fn ref_name(reference: &str, kind: &str) -> Option<String> {
     let prefix = format!("#/components/{kind}/");
     reference.strip_prefix(prefix.as_str()).map(|s| unescape_uri(s).replace("~1", "/").replace("~0", "~"))
 }

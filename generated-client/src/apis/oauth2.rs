@@ -2,12 +2,12 @@
 
 /// Authorization code flow: authorize, token create and refresh, scopes.
 #[derive(Debug, Clone)]
-pub struct OAuth2Api {
+pub struct Oauth2Api {
     client: crate::Client,
 }
-impl OAuth2Api {
+impl Oauth2Api {
     pub(crate) fn new(client: crate::Client) -> Self {
-        OAuth2Api { client }
+        Oauth2Api { client }
     }
     /// Authorization endpoint
     ///

@@ -12,7 +12,7 @@ use crate::ir::*;
 
 /// The source of `src/apis/<tag>.rs`.
 pub fn tag_module(api: &Api, tag: &Tag) -> TokenStream {
-    let api_name = format_ident!("{}Api", crate::naming::type_ident(&tag.name.wire));
+    let api_name = ident(&tag.api_type);
     let tag_docs = doc_attrs(&tag.docs, &format!("Operations tagged `{}`.", tag.name.wire));
     let mut methods = Vec::new();
     let mut builders = Vec::new();

@@ -187,7 +187,7 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
     let dt = api.datetime_format.clone().unwrap_or_else(|| "%Y-%m-%dT%H:%M:%S".to_owned());
     let accessors = api.tags.iter().map(|t| {
         let m = ident(&t.name.rust);
-        let api_ty = ident(&format!("{}Api", crate::naming::type_ident(&t.name.wire)));
+        let api_ty = ident(&t.api_type);
         let doc = format!(" Operations tagged `{}`.", t.name.wire);
         quote! {
             #[doc = #doc]

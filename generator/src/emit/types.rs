@@ -62,10 +62,7 @@ fn is_eq(api: &Api, t: &TypeRef, depth: usize) -> bool {
     match t {
         TypeRef::F32 | TypeRef::F64 | TypeRef::Json => false,
         TypeRef::Vec(i) | TypeRef::Map(i) => is_eq(api, i, depth + 1),
-        TypeRef::Named(id) => match &api.types[*id].kind {
-            TypeKind::Enum(_) => true,
-            _ => false,
-        },
+        TypeRef::Named(id) => matches!(api.types[*id].kind, TypeKind::Enum(_)),
         _ => true,
     }
 }

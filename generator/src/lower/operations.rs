@@ -31,7 +31,7 @@ impl<'a> Lowerer<'a> {
                         if let Some(rust) = t.get("x-rust-name").and_then(Value::as_str) {
                             tag_name.rust = rust.to_owned();
                         }
-                        tags.push(Tag { name: tag_name, docs: docs_of(t), operations: Vec::new() });
+                        tags.push(Tag { name: tag_name, api_type: String::new(), docs: docs_of(t), operations: Vec::new() });
                     }
                 }
             }
@@ -58,6 +58,7 @@ impl<'a> Lowerer<'a> {
                     Some(t) => t.operations.push(operation),
                     None => tags.push(Tag {
                         name: Name::wire(tag_name),
+                        api_type: String::new(),
                         docs: Docs::default(),
                         operations: vec![operation],
                     }),

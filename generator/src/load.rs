@@ -53,9 +53,10 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let pointer = to_pointer(e.path());
             let inner = e.into_inner();
+            let (pointer, message) = refine(&raw, pointer, strip_position(&inner.to_string()));
             Error::Parse {
                 location: loc(path, &pointer, Some((inner.line(), inner.column()))),
-                message: format!("not a valid OpenAPI 3.0 document: {}", strip_position(&inner.to_string())),
+                message: format!("not a valid OpenAPI 3.0 document: {message}"),
             }
         })?
     } else {
@@ -63,13 +64,66 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         serde_path_to_error::deserialize(de).map_err(|e| {
             let pointer = to_pointer(e.path());
             let inner = e.into_inner();
+            let (pointer, message) = refine(&raw, pointer, strip_position(&inner.to_string()));
             Error::Parse {
                 location: loc(path, &pointer, inner.location().map(|l| (l.line(), l.column()))),
-                message: format!("not a valid OpenAPI 3.0 document: {}", strip_position(&inner.to_string())),
+                message: format!("not a valid OpenAPI 3.0 document: {message}"),
             }
         })?
     };
     Ok(LoadedSpec { file: path.to_owned(), doc, raw, sha256 })
+}
+
+/// openapiv3 reads some maps through custom deserializers, which hide the path below them.
+/// Re-reads the children of such a map one by one to find the failing node's full pointer.
+fn refine(raw: &serde_json::Value, pointer: String, message: String) -> (String, String) {
+    use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    fn first_error<T: serde::de::DeserializeOwned>(map: &serde_json::Value, base: &str) -> Option<(String, String)> {
+        for (key, child) in map.as_object()? {
+            if key.starts_with("x-") {
+                continue;
+            }
+            if let Err(e) = serde_path_to_error::deserialize::<_, T>(child.clone()) {
+                let inner = to_pointer(e.path());
+                let inner = inner.trim_start_matches('#').trim_start_matches("/.");
+                return Some((format!("{base}/{}{inner}", pointer_segment(key)), e.into_inner().to_string()));
+            }
+        }
+        None
+    }
+    let found = match pointer.as_str() {
+        "#/paths" => raw.get("paths").and_then(|paths| {
+            let (ptr, msg) = first_error::<ReferenceOr<PathItem>>(paths, "#/paths")?;
+            // Path items flatten their operations too: look inside the failing one.
+            let key = ptr.strip_prefix("#/paths/")?.replace("~1", "/").replace("~0", "~");
+            let item = paths.get(&key)?;
+            let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+            let ops: serde_json::Map<String, serde_json::Value> = item
+                .as_object()?
+                .iter()
+                .filter(|(k, _)| methods.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Some(first_error::<openapiv3::Operation>(&serde_json::Value::Object(ops), &ptr).unwrap_or((ptr, msg)))
+        }),
+        "#/components" | "#/components/schemas" => raw
+            .pointer("/components/schemas")
+            .and_then(|m| first_error::<ReferenceOr<Schema>>(m, "#/components/schemas")),
+        "#/components/parameters" => raw
+            .pointer("/components/parameters")
+            .and_then(|m| first_error::<ReferenceOr<Parameter>>(m, "#/components/parameters")),
+        "#/components/responses" => raw
+            .pointer("/components/responses")
+            .and_then(|m| first_error::<ReferenceOr<Response>>(m, "#/components/responses")),
+        "#/components/requestBodies" => raw
+            .pointer("/components/requestBodies")
+            .and_then(|m| first_error::<ReferenceOr<RequestBody>>(m, "#/components/requestBodies")),
+        "#/components/securitySchemes" => raw
+            .pointer("/components/securitySchemes")
+            .and_then(|m| first_error::<ReferenceOr<SecurityScheme>>(m, "#/components/securitySchemes")),
+        _ => None,
+    };
+    found.unwrap_or((pointer, message))
 }
 
 fn check_version(path: &Path, raw: &serde_json::Value) -> Result<()> {

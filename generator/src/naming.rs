@@ -241,7 +241,7 @@ mod tests {
             &[
                 ("customer_response", "CustomerResponse"),
                 ("Option", "Option"),
-                ("Self", "Self_"),
+                ("Self", "SelfType"),
                 ("123abc", "T123abc"),
                 ("customerIndex.response200", "CustomerIndexResponse200"),
                 ("", "Type"),
@@ -251,7 +251,16 @@ mod tests {
 
     #[test]
     fn variants() {
-        check(variant_ident, &[("customer.read.all", "CustomerReadAll"), ("1", "V1"), ("", "Empty"), ("in", "In")]);
+        check(
+            variant_ident,
+            &[
+                ("customer.read.all", "CustomerReadAll"),
+                ("1", "V1"),
+                ("", "Empty"),
+                ("in", "In"),
+                ("Self", "SelfValue"),
+            ],
+        );
     }
 
     #[test]

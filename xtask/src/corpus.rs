@@ -27,7 +27,9 @@ pub fn run(args: &[String]) -> Result<bool> {
         .unwrap_or_else(|| root.join(".tools/node_modules/@readme/oas-examples"));
     let dir = examples.join("3.0/json");
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("{} not found; install it with `npm install --prefix .tools @readme/oas-examples`", dir.display()))?
+        .with_context(|| {
+            format!("{} not found; install it with `npm install --prefix .tools @readme/oas-examples`", dir.display())
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
@@ -47,7 +49,10 @@ pub fn run(args: &[String]) -> Result<bool> {
         let result = std::panic::catch_unwind(|| cirqll_codegen::generate_file(spec, &opts));
         let outcome = match result {
             Err(p) => Outcome::Panicked(
-                p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default(),
+                p.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default(),
             ),
             Ok(Err(e)) => Outcome::Refused(e.to_string()),
             Ok(Ok(generated)) => {
@@ -65,7 +70,11 @@ pub fn run(args: &[String]) -> Result<bool> {
         members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
     );
     std::fs::write(work.join("Cargo.toml"), manifest)?;
-    let failed = if members.is_empty() { Default::default() } else { cargo_check(&work, args.iter().any(|a| a == "--verbose"))? };
+    let failed = if members.is_empty() {
+        Default::default()
+    } else {
+        cargo_check(&work, args.iter().any(|a| a == "--verbose"))?
+    };
 
     let (mut ok, mut refused, mut panicked, mut broken) = (0, 0, 0, 0);
     for ((stem, crate_name), outcome) in &outcomes {

@@ -30,8 +30,11 @@ pub fn root() -> PathBuf {
 /// Every target `codegen` owns: the client and one golden crate per fixture spec.
 pub fn targets() -> Result<Vec<Target>> {
     let root = root();
-    let mut targets =
-        vec![Target { spec: root.join("spec/cirqll.yaml"), out: root.join("generated-client"), crate_name: "cirqll".into() }];
+    let mut targets = vec![Target {
+        spec: root.join("spec/cirqll.yaml"),
+        out: root.join("generated-client"),
+        crate_name: "cirqll".into(),
+    }];
     let fixtures = root.join("generator/tests/fixtures");
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
         .with_context(|| format!("reading {}", fixtures.display()))?
@@ -83,7 +86,10 @@ fn codegen(check: bool) -> Result<bool> {
             if path.is_dir() && !expected_golden.contains(&path) {
                 if check {
                     fresh = false;
-                    println!("orphaned: {} (its fixture spec no longer exists)", path.strip_prefix(&root).unwrap_or(&path).display());
+                    println!(
+                        "orphaned: {} (its fixture spec no longer exists)",
+                        path.strip_prefix(&root).unwrap_or(&path).display()
+                    );
                 } else {
                     std::fs::remove_dir_all(&path)?;
                 }
@@ -129,4 +135,3 @@ fn main() -> ExitCode {
         }
     }
 }
-

@@ -31,7 +31,12 @@ impl<'a> Lowerer<'a> {
                         if let Some(rust) = t.get("x-rust-name").and_then(Value::as_str) {
                             tag_name.rust = rust.to_owned();
                         }
-                        tags.push(Tag { name: tag_name, api_type: String::new(), docs: docs_of(t), operations: Vec::new() });
+                        tags.push(Tag {
+                            name: tag_name,
+                            api_type: String::new(),
+                            docs: docs_of(t),
+                            operations: Vec::new(),
+                        });
                     }
                 }
             }

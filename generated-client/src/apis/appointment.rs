@@ -165,7 +165,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::AppointmentField>,
-    ) -> AppointmentIndexRequest<crate::models::AppointmentResponsePartial5> {
+    ) -> AppointmentIndexRequest<crate::models::AppointmentResponsePartial> {
         self.show
             .extend(
                 fields
@@ -190,7 +190,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> AppointmentIndexRequest<crate::models::AppointmentResponsePartial5> {
+    ) -> AppointmentIndexRequest<crate::models::AppointmentResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -523,7 +523,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::AppointmentField>,
-    ) -> AppointmentShowRequest<crate::models::AppointmentResponsePartial5> {
+    ) -> AppointmentShowRequest<crate::models::AppointmentResponsePartial> {
         self.show
             .extend(
                 fields
@@ -545,7 +545,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> AppointmentShowRequest<crate::models::AppointmentResponsePartial5> {
+    ) -> AppointmentShowRequest<crate::models::AppointmentResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

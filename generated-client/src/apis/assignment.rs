@@ -163,7 +163,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::AssignmentField>,
-    ) -> AssignmentIndexRequest<crate::models::AssignmentResponsePartial7> {
+    ) -> AssignmentIndexRequest<crate::models::AssignmentResponsePartial> {
         self.show
             .extend(
                 fields
@@ -188,7 +188,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssignmentIndexRequest<crate::models::AssignmentResponsePartial7> {
+    ) -> AssignmentIndexRequest<crate::models::AssignmentResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -521,7 +521,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::AssignmentField>,
-    ) -> AssignmentShowRequest<crate::models::AssignmentResponsePartial7> {
+    ) -> AssignmentShowRequest<crate::models::AssignmentResponsePartial> {
         self.show
             .extend(
                 fields
@@ -543,7 +543,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssignmentShowRequest<crate::models::AssignmentResponsePartial7> {
+    ) -> AssignmentShowRequest<crate::models::AssignmentResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

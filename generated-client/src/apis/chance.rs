@@ -163,7 +163,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ChanceField>,
-    ) -> ChanceIndexRequest<crate::models::ChanceResponsePartial6> {
+    ) -> ChanceIndexRequest<crate::models::ChanceResponsePartial> {
         self.show
             .extend(
                 fields
@@ -188,7 +188,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> ChanceIndexRequest<crate::models::ChanceResponsePartial6> {
+    ) -> ChanceIndexRequest<crate::models::ChanceResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -517,7 +517,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ChanceField>,
-    ) -> ChanceShowRequest<crate::models::ChanceResponsePartial6> {
+    ) -> ChanceShowRequest<crate::models::ChanceResponsePartial> {
         self.show
             .extend(
                 fields
@@ -539,7 +539,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> ChanceShowRequest<crate::models::ChanceResponsePartial6> {
+    ) -> ChanceShowRequest<crate::models::ChanceResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

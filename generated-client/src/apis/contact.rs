@@ -163,7 +163,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ContactField>,
-    ) -> ContactIndexRequest<crate::models::ContactResponsePartial3> {
+    ) -> ContactIndexRequest<crate::models::ContactResponsePartial> {
         self.show
             .extend(
                 fields
@@ -188,7 +188,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> ContactIndexRequest<crate::models::ContactResponsePartial3> {
+    ) -> ContactIndexRequest<crate::models::ContactResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -517,7 +517,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ContactField>,
-    ) -> ContactShowRequest<crate::models::ContactResponsePartial3> {
+    ) -> ContactShowRequest<crate::models::ContactResponsePartial> {
         self.show
             .extend(
                 fields
@@ -539,7 +539,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> ContactShowRequest<crate::models::ContactResponsePartial3> {
+    ) -> ContactShowRequest<crate::models::ContactResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

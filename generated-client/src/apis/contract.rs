@@ -159,7 +159,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ContractField>,
-    ) -> ContractIndexRequest<crate::models::ContractResponsePartial8> {
+    ) -> ContractIndexRequest<crate::models::ContractResponsePartial> {
         self.show
             .extend(
                 fields
@@ -184,7 +184,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> ContractIndexRequest<crate::models::ContractResponsePartial8> {
+    ) -> ContractIndexRequest<crate::models::ContractResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -513,7 +513,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::ContractField>,
-    ) -> ContractShowRequest<crate::models::ContractResponsePartial8> {
+    ) -> ContractShowRequest<crate::models::ContractResponsePartial> {
         self.show
             .extend(
                 fields
@@ -535,7 +535,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> ContractShowRequest<crate::models::ContractResponsePartial8> {
+    ) -> ContractShowRequest<crate::models::ContractResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

@@ -161,7 +161,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::CustomerField>,
-    ) -> CustomerIndexRequest<crate::models::CustomerResponsePartial2> {
+    ) -> CustomerIndexRequest<crate::models::CustomerResponsePartial> {
         self.show
             .extend(
                 fields
@@ -186,7 +186,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> CustomerIndexRequest<crate::models::CustomerResponsePartial2> {
+    ) -> CustomerIndexRequest<crate::models::CustomerResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -515,7 +515,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::CustomerField>,
-    ) -> CustomerShowRequest<crate::models::CustomerResponsePartial2> {
+    ) -> CustomerShowRequest<crate::models::CustomerResponsePartial> {
         self.show
             .extend(
                 fields
@@ -537,7 +537,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> CustomerShowRequest<crate::models::CustomerResponsePartial2> {
+    ) -> CustomerShowRequest<crate::models::CustomerResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

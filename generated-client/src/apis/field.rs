@@ -160,7 +160,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::FieldField>,
-    ) -> FieldIndexRequest<crate::models::FieldResponsePartial10> {
+    ) -> FieldIndexRequest<crate::models::FieldResponsePartial> {
         self.show
             .extend(
                 fields
@@ -185,7 +185,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> FieldIndexRequest<crate::models::FieldResponsePartial10> {
+    ) -> FieldIndexRequest<crate::models::FieldResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -514,7 +514,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::FieldField>,
-    ) -> FieldShowRequest<crate::models::FieldResponsePartial10> {
+    ) -> FieldShowRequest<crate::models::FieldResponsePartial> {
         self.show
             .extend(
                 fields
@@ -536,7 +536,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> FieldShowRequest<crate::models::FieldResponsePartial10> {
+    ) -> FieldShowRequest<crate::models::FieldResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

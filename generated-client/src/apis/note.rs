@@ -160,7 +160,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::NoteField>,
-    ) -> NoteIndexRequest<crate::models::NoteResponsePartial10> {
+    ) -> NoteIndexRequest<crate::models::NoteResponsePartial> {
         self.show
             .extend(
                 fields
@@ -185,7 +185,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> NoteIndexRequest<crate::models::NoteResponsePartial10> {
+    ) -> NoteIndexRequest<crate::models::NoteResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -505,7 +505,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::NoteField>,
-    ) -> NoteShowRequest<crate::models::NoteResponsePartial10> {
+    ) -> NoteShowRequest<crate::models::NoteResponsePartial> {
         self.show
             .extend(
                 fields
@@ -527,7 +527,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> NoteShowRequest<crate::models::NoteResponsePartial10> {
+    ) -> NoteShowRequest<crate::models::NoteResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

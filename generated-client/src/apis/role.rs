@@ -160,7 +160,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::RoleField>,
-    ) -> RoleIndexRequest<crate::models::RoleResponsePartial2> {
+    ) -> RoleIndexRequest<crate::models::RoleResponsePartial> {
         self.show
             .extend(
                 fields
@@ -185,7 +185,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> RoleIndexRequest<crate::models::RoleResponsePartial2> {
+    ) -> RoleIndexRequest<crate::models::RoleResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -514,7 +514,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::RoleField>,
-    ) -> RoleShowRequest<crate::models::RoleResponsePartial2> {
+    ) -> RoleShowRequest<crate::models::RoleResponsePartial> {
         self.show
             .extend(
                 fields
@@ -536,7 +536,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> RoleShowRequest<crate::models::RoleResponsePartial2> {
+    ) -> RoleShowRequest<crate::models::RoleResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

@@ -160,7 +160,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::TaskField>,
-    ) -> TaskIndexRequest<crate::models::TaskResponsePartial4> {
+    ) -> TaskIndexRequest<crate::models::TaskResponsePartial> {
         self.show
             .extend(
                 fields
@@ -185,7 +185,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> TaskIndexRequest<crate::models::TaskResponsePartial4> {
+    ) -> TaskIndexRequest<crate::models::TaskResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next
@@ -514,7 +514,7 @@ impl<
     pub fn show(
         mut self,
         fields: impl ::std::iter::IntoIterator<Item = crate::query::TaskField>,
-    ) -> TaskShowRequest<crate::models::TaskResponsePartial4> {
+    ) -> TaskShowRequest<crate::models::TaskResponsePartial> {
         self.show
             .extend(
                 fields
@@ -536,7 +536,7 @@ impl<
     pub fn show_raw(
         self,
         field: impl ::std::convert::Into<::std::string::String>,
-    ) -> TaskShowRequest<crate::models::TaskResponsePartial4> {
+    ) -> TaskShowRequest<crate::models::TaskResponsePartial> {
         let mut next = self.show(::std::iter::empty());
         next.show.push(field.into());
         next

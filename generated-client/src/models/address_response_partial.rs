@@ -10,12 +10,8 @@ pub struct AddressResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub id: ::std::option::Option<::std::option::Option<u32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<u32>,
     /// Company this address belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
@@ -34,14 +30,8 @@ pub struct AddressResponsePartial {
     /// Addition to the house number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub house_number_addition: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub house_number_addition: ::std::option::Option<::std::string::String>,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
@@ -60,25 +50,13 @@ pub struct AddressResponsePartial {
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub created_at: ::std::option::Option<
-        ::std::option::Option<crate::runtime::datetime::DateTime>,
-    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub updated_at: ::std::option::Option<
-        ::std::option::Option<crate::runtime::datetime::DateTime>,
-    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related company; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.

@@ -8,37 +8,21 @@ pub struct ChanceListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub limit: ::std::option::Option<::std::option::Option<i32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub total: ::std::option::Option<::std::option::Option<i32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub offset: ::std::option::Option<::std::option::Option<i32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
-        ::std::option::Option<::std::vec::Vec<crate::models::ChanceResponsePartial>>,
+        ::std::vec::Vec<crate::models::ChanceResponsePartial>,
     >,
 }

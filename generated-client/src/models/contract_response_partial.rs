@@ -8,21 +8,13 @@ pub struct ContractResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub id: ::std::option::Option<::std::option::Option<u32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<u32>,
     /// Name of the contract.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
     /// Description of the contract.
     ///
     /// Constraints: at most 65535 characters.
@@ -31,21 +23,13 @@ pub struct ContractResponsePartial {
     /// Price of the contract.
     ///
     /// Constraints: format `double`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub price: ::std::option::Option<::std::option::Option<f64>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub price: ::std::option::Option<f64>,
     /// How the price is charged. The meaning of the values is not documented.
     ///
     /// Constraints: minimum -2147483648, maximum 2147483647, format `int32`, default `1`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub price_type: ::std::option::Option<::std::option::Option<i32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub price_type: ::std::option::Option<i32>,
     /// Price computed by Cirqll.
     ///
     /// Constraints: format `double`, read-only.
@@ -54,25 +38,13 @@ pub struct ContractResponsePartial {
     /// Start of the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub start_date: ::std::option::Option<
-        ::std::option::Option<crate::runtime::datetime::DateTime>,
-    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub start_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// End of the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub end_date: ::std::option::Option<
-        ::std::option::Option<crate::runtime::datetime::DateTime>,
-    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When to be reminded about the contract.
     ///
     /// Constraints: format `date-time`.
@@ -86,30 +58,18 @@ pub struct ContractResponsePartial {
     /// Customer the contract is with.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub customer_id: ::std::option::Option<u32>,
     /// Contact person for the contract.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub contact_id: ::std::option::Option<u32>,
     /// Opportunity the contract came from.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub chance_id: ::std::option::Option<::std::option::Option<u32>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub chance_id: ::std::option::Option<u32>,
     /// User responsible for the contract (one of the 3 unreadable properties).
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
@@ -120,25 +80,13 @@ pub struct ContractResponsePartial {
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub created_at: ::std::option::Option<
-        ::std::option::Option<crate::runtime::datetime::DateTime>,
-    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
-    pub updated_at: ::std::option::Option<
-        ::std::option::Option<crate::runtime::datetime::DateTime>,
-    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related customer; only present when eager-loaded with `with`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,

@@ -106,8 +106,9 @@ impl<'a> Lowerer<'a> {
             q.get(k).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(Name::wire).collect()
         };
         let resource = q.get("resource").and_then(Value::as_str).map(str::to_owned).unwrap_or(name);
-        let mut memo = BTreeMap::new();
+        let mut memo = std::mem::take(&mut self.partials);
         let partial_type = self.partial(id, &mut memo);
+        self.partials = memo;
         self.vocabularies.push(QueryVocabulary {
             resource: Name::wire(resource),
             full_type: id,
@@ -140,7 +141,8 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         for f in s.fields {
             let ty = self.partial_ref(&f.ty, memo);
-            fields.push(Field { ty, required: false, nullable: f.nullable || f.required, ..f });
+            // Absent and null both decode to `None`: a partial record only reads.
+            fields.push(Field { ty, required: false, nullable: false, ..f });
         }
         self.types[pid].kind = TypeKind::Struct(Struct { fields, additional: s.additional });
         pid

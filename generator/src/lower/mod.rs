@@ -58,6 +58,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) sort_syntax: Option<SortSyntax>,
     pub(crate) vocabularies: Vec<QueryVocabulary>,
     pub(crate) page_layouts: Vec<PageLayout>,
+    /// Full struct → its partial twin, shared by all vocabularies.
+    pub(crate) partials: BTreeMap<TypeId, TypeId>,
     pub(crate) fallbacks: Vec<String>,
 }
 
@@ -72,6 +74,7 @@ impl<'a> Lowerer<'a> {
             sort_syntax: None,
             vocabularies: Vec::new(),
             page_layouts: Vec::new(),
+            partials: BTreeMap::new(),
             fallbacks: Vec::new(),
         }
     }

@@ -127,7 +127,7 @@ fn cargo_check(work: &Path, verbose: bool) -> Result<std::collections::BTreeSet<
             if let Some(name) = rest.split('`').next() {
                 failed.insert(name.to_owned());
             }
-        } else if line.contains("error") && !verbose {
+        } else if line.contains(": error") && !verbose {
             eprintln!("{line}");
         }
     }

@@ -1,4 +1,4 @@
-//! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask corpus`.
+//! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask test`, `cargo xtask corpus`.
 //!
 //! `codegen` regenerates the checked-in client (`generated-client/` from `spec/cirqll.yaml`)
 //! and the golden fixture crates (`generator/tests/golden/<name>/` from
@@ -6,6 +6,7 @@
 //! unified diff and the command that fixes it.
 
 mod corpus;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -121,8 +122,9 @@ fn main() -> ExitCode {
             })
         }
         Some("corpus") => corpus::run(&args[1..]),
+        Some("test") => test::run_all(),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | corpus [--keep]>");
+            eprintln!("usage: cargo xtask <codegen [--check] | test | corpus [--keep] [--verbose]>");
             return ExitCode::from(2);
         }
     };

@@ -146,7 +146,7 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
         plain(&lines)
     };
-    let into_arg = |p: &Param| p.location != ParamLocation::Path && matches!(p.ty, TypeRef::String);
+    let into_arg = |p: &Param| matches!(p.ty, TypeRef::String);
     let mut arg_decls: Vec<TokenStream> = args
         .iter()
         .map(|(n, ty, p)| if into_arg(p) { quote!(#n: impl ::std::convert::Into<#ty>) } else { quote!(#n: #ty) })

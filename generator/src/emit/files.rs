@@ -77,13 +77,15 @@ struct CallView {
 struct ListingView {
     accessor: String,
     method: String,
-    relation: Option<(String, String)>,
+    /// (setter, relation enum, relation variant)
+    relation: Option<(String, String, String)>,
     field_enum: String,
     field_variant: String,
     id_variant: String,
-    filter_op: Option<String>,
-    sort: bool,
-    show: bool,
+    /// (setter, operator method)
+    filter: Option<(String, String)>,
+    sort: Option<String>,
+    show: Option<String>,
 }
 
 struct BodyCallView {
@@ -136,7 +138,8 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         if !args_of(o)?.is_empty() || v.fields.is_empty() {
             return None;
         }
-        let has = |r: QueryRole| o.params.iter().any(|p| p.role == Some(r) && !p.required);
+        let setter =
+            |r: QueryRole| o.params.iter().find(|p| p.role == Some(r) && !p.required).map(|p| p.name.rust.clone());
         let field = v
             .fields
             .iter()
@@ -144,24 +147,26 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
             .or_else(|| v.fields.iter().find(|f| f.wire != "id"))
             .unwrap_or(&v.fields[0]);
         let id = v.fields.iter().find(|f| f.wire == "id").unwrap_or(&v.fields[0]);
-        let filter_op = api.filter_syntax.as_ref().filter(|_| has(QueryRole::Filter)).and_then(|f| {
-            f.operators
+        let filter = api.filter_syntax.as_ref().zip(setter(QueryRole::Filter)).and_then(|(f, setter)| {
+            let op = f
+                .operators
                 .iter()
                 .find(|o| o.wire == "like")
-                .or_else(|| f.operators.iter().find(|o| !f.list_operator(&o.wire)))
-                .map(|o| o.rust.clone())
+                .or_else(|| f.operators.iter().find(|o| !f.list_operator(&o.wire)))?;
+            Some((setter, op.rust.clone()))
         });
         Some(ListingView {
             accessor: t.name.rust.clone(),
             method: o.name.rust.clone(),
-            relation: (has(QueryRole::With) && !v.relations.is_empty())
-                .then(|| (v.enum_names[1].clone(), v.relations[0].rust.clone())),
+            relation: setter(QueryRole::With)
+                .filter(|_| !v.relations.is_empty())
+                .map(|s| (s, v.enum_names[1].clone(), v.relations[0].rust.clone())),
             field_enum: v.enum_names[0].clone(),
             field_variant: field.rust.clone(),
             id_variant: id.rust.clone(),
-            filter_op,
-            sort: api.sort_syntax.is_some() && has(QueryRole::OrderBy),
-            show: has(QueryRole::Show),
+            filter,
+            sort: setter(QueryRole::OrderBy).filter(|_| api.sort_syntax.is_some()),
+            show: setter(QueryRole::Show),
         })
     });
     let body_call = |method: Method| {

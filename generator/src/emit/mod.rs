@@ -150,7 +150,13 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     for (name, source) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}").into_bytes());
     }
-    let uses_uuid = api.types.iter().any(|t| mentions(t, &TypeRef::Uuid));
+    let ops = || api.tags.iter().flat_map(|t| &t.operations);
+    let operation_refs = ops()
+        .flat_map(|o| o.params.iter().map(|p| &p.ty))
+        .chain(ops().filter_map(|o| o.body.as_ref().map(|b| &b.ty)))
+        .chain(ops().flat_map(|o| o.success.iter().filter_map(|s| s.ty.as_ref())));
+    let uses_uuid = api.types.iter().any(|t| mentions(t, &TypeRef::Uuid))
+        || operation_refs.into_iter().any(|r| mentions_ref(r, &TypeRef::Uuid));
     files.insert("Cargo.toml".into(), files::cargo_toml(api, opts, uses_uuid)?.into_bytes());
     files.insert("README.md".into(), files::readme(api, opts)?.into_bytes());
     // prettyplease prints the crate; rustfmt restyling it would make the drift check fail.
@@ -161,13 +167,15 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     Ok(files)
 }
 
-fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
-    fn inner(r: &TypeRef, needle: &TypeRef) -> bool {
-        match r {
-            TypeRef::Vec(i) | TypeRef::Map(i) => inner(i, needle),
-            other => other == needle,
-        }
+fn mentions_ref(r: &TypeRef, needle: &TypeRef) -> bool {
+    match r {
+        TypeRef::Vec(i) | TypeRef::Map(i) => mentions_ref(i, needle),
+        other => other == needle,
     }
+}
+
+fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
+    let inner = mentions_ref;
     match &t.kind {
         TypeKind::Struct(s) => {
             s.fields.iter().any(|f| inner(&f.ty, needle)) || s.additional.as_ref().is_some_and(|a| inner(a, needle))
@@ -210,6 +218,8 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
+        // Deprecated schemas are still used by the crate itself; callers get the warning.
+        #![allow(deprecated)]
         #![allow(clippy::too_many_arguments, clippy::module_inception, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         pub mod apis;

@@ -254,15 +254,37 @@ impl<'a> Lowerer<'a> {
         if depth > 32 {
             return Err(self.unsupported(ptr, "allOf nested more than 32 levels deep"));
         }
-        let (schema, ptr) = if schema.get("$ref").is_some() {
-            let r = schema["$ref"].as_str().unwrap_or_default().to_owned();
-            if !visiting.insert(r.clone()) {
-                return Err(self.unsupported(ptr, format!("allOf includes itself through `{r}`")));
+        // `visiting` holds the references on the current path only, so a schema reached
+        // twice through different members (a diamond) is fine and only a true loop is refused.
+        let entered = schema.get("$ref").and_then(Value::as_str).map(str::to_owned);
+        let (schema, ptr) = match &entered {
+            Some(r) => {
+                if !visiting.insert(r.clone()) {
+                    return Err(self.unsupported(ptr, format!("allOf includes itself through `{r}`")));
+                }
+                self.deref(schema, ptr)
             }
-            self.deref(schema, ptr)
-        } else {
-            (schema, ptr.to_owned())
+            None => (schema, ptr.to_owned()),
         };
+        let result = self.collect_members(schema, &ptr, hint, fields, additional, visiting, depth);
+        if let Some(r) = entered {
+            visiting.remove(&r);
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_members(
+        &mut self,
+        schema: &'a Value,
+        ptr: &str,
+        hint: &str,
+        fields: &mut Vec<Field>,
+        additional: &mut Option<TypeRef>,
+        visiting: &mut BTreeSet<String>,
+        depth: usize,
+    ) -> Result<()> {
+        let ptr = ptr.to_owned();
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
             for (i, member) in all.iter().enumerate() {
                 self.collect_fields(

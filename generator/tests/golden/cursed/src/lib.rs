@@ -2,6 +2,7 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+#![allow(deprecated)]
 #![allow(
     clippy::too_many_arguments,
     clippy::module_inception,

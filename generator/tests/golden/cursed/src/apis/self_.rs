@@ -12,7 +12,11 @@ impl SelfTypeApi {
     /// `GET /self/{type}`
     ///
     /// `GET /self/{type}`
-    pub fn get_self(&self, type_: ::std::string::String) -> GetSelfRequest {
+    pub fn get_self(
+        &self,
+        type_: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetSelfRequest {
+        let type_ = type_.into();
         GetSelfRequest {
             client: self.client.clone(),
             type_,

@@ -16,10 +16,11 @@ impl DefaultApi {
     /// Errors: 404, default.
     pub fn get_items_item_id_parts_part(
         &self,
-        part: ::std::string::String,
+        part: impl ::std::convert::Into<::std::string::String>,
         item_id: i64,
         q: impl ::std::convert::Into<::std::string::String>,
     ) -> GetItemsItemIdPartsPartRequest {
+        let part = part.into();
         let q = q.into();
         GetItemsItemIdPartsPartRequest {
             client: self.client.clone(),
@@ -39,9 +40,10 @@ impl DefaultApi {
     /// `DELETE /items/{itemId}/parts/{part}`
     pub fn delete_part(
         &self,
-        part: ::std::string::String,
+        part: impl ::std::convert::Into<::std::string::String>,
         item_id: i64,
     ) -> DeletePartRequest {
+        let part = part.into();
         DeletePartRequest {
             client: self.client.clone(),
             part,

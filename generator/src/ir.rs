@@ -76,6 +76,8 @@ pub struct Api {
 /// Package metadata of the generated crate, from the spec's `x-rust-crate` extension.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CrateMeta {
+    /// Package version (overrides the generator option).
+    pub version: Option<String>,
     /// SPDX license expression.
     pub license: Option<String>,
     /// Repository URL.

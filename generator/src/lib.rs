@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -26,7 +27,7 @@ pub use write::{check_crate, write_crate, CheckReport};
 pub struct Options {
     /// Package name of the generated crate.
     pub crate_name: String,
-    /// Package version of the generated crate.
+    /// Package version of the generated crate, unless the spec sets `x-rust-crate.version`.
     pub crate_version: String,
 }
 
@@ -63,6 +64,15 @@ impl Generated {
     }
 }
 
+/// Loads, validates, lowers and names a spec: the IR the emitters (and [`diff`]) read.
+pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
+    let spec = load::load_bytes(path, bytes)?;
+    resolve::validate(&spec)?;
+    let mut api = lower::lower(&spec)?;
+    naming::assign(&mut api);
+    Ok(api)
+}
+
 /// Generates a crate from the spec at `spec`.
 pub fn generate_file(spec: &Path, opts: &Options) -> Result<Generated> {
     let bytes = std::fs::read(spec).map_err(|source| Error::Read { path: spec.to_owned(), source })?;
@@ -77,7 +87,7 @@ pub fn generate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Gener
     naming::assign(&mut api);
     let emit_opts = emit::EmitOptions {
         crate_name: opts.crate_name.clone(),
-        crate_version: opts.crate_version.clone(),
+        crate_version: api.crate_meta.version.clone().unwrap_or_else(|| opts.crate_version.clone()),
         spec_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         spec_sha256: spec.sha256.clone(),
     };

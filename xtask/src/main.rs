@@ -1,4 +1,5 @@
-//! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask test`, `cargo xtask corpus`.
+//! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask test`, `cargo xtask diff`,
+//! `cargo xtask corpus`.
 //!
 //! `codegen` regenerates the checked-in client (`generated-client/` from `spec/cirqll.yaml`)
 //! and the golden fixture crates (`generator/tests/golden/<name>/` from
@@ -6,6 +7,7 @@
 //! unified diff and the command that fixes it.
 
 mod corpus;
+mod diff;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -123,8 +125,9 @@ fn main() -> ExitCode {
         }
         Some("corpus") => corpus::run(&args[1..]),
         Some("test") => test::run_all(),
+        Some("diff") => diff::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | test | corpus [--keep] [--verbose]>");
+            eprintln!("usage: cargo xtask <codegen [--check] | test | diff [--base REV] [--write] | corpus [--keep] [--verbose]>");
             return ExitCode::from(2);
         }
     };

@@ -116,6 +116,7 @@ fn name_enum(name: &str, values: &[Name], doc: &str, field: bool, sortable: bool
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #vdocs] #variants, )*
         }
@@ -142,7 +143,8 @@ pub fn oauth_module(api: &Api) -> Option<TokenStream> {
         quote! {
             /// The scopes a client can ask for.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            pub enum Scope {
+            #[non_exhaustive]
+        pub enum Scope {
                 #( #[doc = #docs] #variants, )*
             }
             impl Scope {

@@ -151,6 +151,7 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
         return quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #[doc = #variant_docs] #variants, )*
                 /// A value this client does not know yet.
@@ -183,6 +184,7 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value this client does not know yet.

@@ -247,6 +247,7 @@ impl<'a> Lowerer<'a> {
                 .collect()
         };
         CrateMeta {
+            version: s("version"),
             license: s("license"),
             repository: s("repository"),
             homepage: s("homepage"),

@@ -39,6 +39,7 @@ pub const SORT_SYNTAX: SortSyntax = SortSyntax {
 };
 /// Fields of `Book` (`Book`) usable in partial responses, sort keys and filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BookField {
     /// `id`
     Id,
@@ -86,6 +87,7 @@ impl BookField {
 }
 /// Relations of `Book` that can be eager-loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BookRelation {
     /// `author`
     Author,

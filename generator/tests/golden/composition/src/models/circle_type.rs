@@ -2,6 +2,7 @@
 
 /// `Circle.type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CircleType {
     /// `circle`
     Circle,

@@ -2,6 +2,7 @@
 
 /// `Square.type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SquareType {
     /// `square`
     Square,

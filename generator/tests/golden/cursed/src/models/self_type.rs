@@ -2,6 +2,7 @@
 
 /// `Self`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SelfType {
     /// `-1`
     Minus1,

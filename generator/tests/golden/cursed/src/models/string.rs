@@ -2,6 +2,7 @@
 
 /// `String`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum String {
     /// `a`
     A,

@@ -2,6 +2,7 @@
 
 /// `Order.channel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderChannel {
     /// `web`
     Web,

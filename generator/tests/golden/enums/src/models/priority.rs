@@ -2,6 +2,7 @@
 
 /// `Priority`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Priority {
     /// `1`
     V1,

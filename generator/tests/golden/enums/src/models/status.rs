@@ -2,6 +2,7 @@
 
 /// New server values decode as Unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Status {
     /// `placed`
     Placed,

@@ -553,3 +553,63 @@ async fn each_request_is_traced_with_method_path_status_and_attempt() {
     assert!(out.contains("http_request") && out.contains("method=GET") && out.contains("path=\"/customer/{id}\"") && out.contains("status=200") && out.contains("attempt=1"), "{out}");
     assert!(!out.contains("static-token"));
 }
+
+/// Counts records alive at once.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+struct Counted;
+impl<'de> serde::Deserialize<'de> for Counted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <serde::de::IgnoredAny as serde::Deserialize>::deserialize(d)?;
+        PEAK.fetch_max(LIVE.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+        Ok(Counted)
+    }
+}
+impl Drop for Counted {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn auto_pagination_over_10000_items_holds_at_most_two_pages() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/customer"))
+        .respond_with(Pages { total: Arc::new(AtomicUsize::new(10_000)), grow_after_first: false })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let fetch = |offset: u64, limit: u64| {
+        let c = client.clone();
+        async move {
+            let raw = c
+                .execute(cirqll::runtime::client::RequestSpec {
+                    method: reqwest::Method::GET,
+                    server: 0,
+                    template: "/customer",
+                    path: "/customer".into(),
+                    query: vec![("limit", limit.to_string()), ("offset", offset.to_string())],
+                    headers: vec![],
+                    body: cirqll::runtime::client::RequestBody::Empty,
+                    timeout: None,
+                })
+                .await?;
+            c.finish("GET", "/customer", raw, |status, body| {
+                (status == 200).then(|| {
+                    cirqll::runtime::error::decode_json::<cirqll::Page<Counted, cirqll::apis::PageDataTotal>>(body, "/customer", status)
+                })
+            })
+        }
+    };
+    let mut items = std::pin::pin!(cirqll::runtime::pagination::items(0, 100, fetch));
+    let mut n = 0;
+    while let Some(item) = items.try_next().await.unwrap() {
+        drop(item);
+        n += 1;
+    }
+    assert_eq!(n, 10_000);
+    let peak = PEAK.load(Ordering::SeqCst);
+    assert!(peak <= 200, "{peak} records were alive at once; pages hold 100");
+}

@@ -94,8 +94,7 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             init.push(quote!(#name,));
             continue;
         }
-        let typed =
-            vocab.filter(|_| is_typed(api, op, p)).and_then(|v| typed_setter(api, op, v, p, &builder, &use_generics));
+        let typed = vocab.filter(|_| is_typed(api, op, p)).and_then(|v| typed_setter(api, op, v, p, &builder));
         match (p.role, typed) {
             (Some(QueryRole::With | QueryRole::Show | QueryRole::Count | QueryRole::OrderBy), Some(setter)) => {
                 fields.push(quote!(#name: ::std::vec::Vec<::std::string::String>,));
@@ -125,7 +124,7 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let mut body_arg = None;
     if let Some(body) = &op.body {
         let ty = rust_type(api, &body.ty);
-        let encode = encode_body(api, body, &ty);
+        let encode = encode_body(api, body);
         fields.push(quote!(body: ::std::result::Result<crate::runtime::client::RequestBody, ::std::string::String>,));
         field_names.push(format_ident!("body"));
         init.push(quote!(body,));
@@ -235,7 +234,6 @@ fn typed_setter(
     v: &QueryVocabulary,
     p: &Param,
     builder: &proc_macro2::Ident,
-    use_generics: &TokenStream,
 ) -> Option<TokenStream> {
     let name = ident(&p.name.rust);
     let raw = format_ident!("{}_raw", p.name.rust.trim_end_matches('_'));
@@ -263,7 +261,6 @@ fn typed_setter(
             let partial = ident(&api.types[v.partial_type].name.rust);
             let moves = op.params.iter().filter(|q| q.name.rust != p.name.rust).map(|q| ident(&q.name.rust));
             let body_move = op.body.as_ref().map(|_| quote!(body: self.body,));
-            let _ = use_generics;
             let doc = format!(" Returns only these fields (`{}`); the response then decodes as the partial type, in which every field is optional.", p.name.wire);
             let raw_doc = format!(
                 " Adds a raw `{}` value (for example `relation.field`); the response decodes as the partial type.",
@@ -328,7 +325,7 @@ fn typed_setter(
 }
 
 /// Code that encodes `body` (a `&T`, or `Vec<u8>` for raw bodies) into a `Result<RequestBody, String>`.
-fn encode_body(api: &Api, body: &Body, _ty: &TokenStream) -> TokenStream {
+fn encode_body(api: &Api, body: &Body) -> TokenStream {
     match body.encoding {
         BodyEncoding::Json => quote! {
             ::serde_json::to_vec(body).map(crate::runtime::client::RequestBody::Json).map_err(|e| e.to_string())
@@ -354,8 +351,6 @@ fn encode_body(api: &Api, body: &Body, _ty: &TokenStream) -> TokenStream {
                         } else {
                             quote!(crate::runtime::client::MultipartValue::Text(crate::runtime::client::to_param(v)))
                         };
-                        let access = if f.boxed { quote!(&**v) } else { quote!(v) };
-                        let _ = access;
                         match (f.required, f.nullable) {
                             (true, false) => quote! { { let v = &body.#n; parts.push((#wire.to_owned(), #value)); } },
                             (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(v) = &body.#n { parts.push((#wire.to_owned(), #value)); } },
@@ -518,10 +513,7 @@ fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, 
         match t {
             None => quote!(()),
             Some(TypeRef::Binary) => quote!(::std::vec::Vec<u8>),
-            Some(t) if generic => {
-                let _ = t;
-                quote!(T)
-            }
+            Some(_) if generic => quote!(T),
             Some(t) => rust_type(api, t),
         }
     };

@@ -28,12 +28,15 @@ pub fn plain(lines: &[String]) -> TokenStream {
 /// The lines of a doc comment: summary, description, constraints, provenance.
 pub fn doc_lines(docs: &Docs, fallback: &str) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
-    if let Some(s) = &docs.summary {
-        paragraphs.push(s.clone());
+    // Blank spec text counts as no text: an empty doc attribute is a missing doc.
+    let summary = docs.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let description = docs.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(s) = summary {
+        paragraphs.push(s.to_owned());
     }
-    if let Some(d) = &docs.description {
-        if docs.summary.as_deref() != Some(d.as_str()) {
-            paragraphs.push(d.clone());
+    if let Some(d) = description {
+        if summary != Some(d) {
+            paragraphs.push(d.to_owned());
         }
     }
     if paragraphs.is_empty() {

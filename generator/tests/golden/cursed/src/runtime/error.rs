@@ -216,7 +216,13 @@ impl fmt::Display for AuthError {
 }
 
 /// Decodes JSON, naming the path of the failing value and quoting the body near it.
+///
+/// Decodes once at full speed; only a body that fails is decoded again with path tracking,
+/// so successful responses pay nothing for the error detail.
 pub fn decode_json<T: serde::de::DeserializeOwned>(bytes: &[u8], path: &'static str, status: u16) -> Result<T, Error> {
+    if let Ok(v) = serde_json::from_slice(bytes) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Ok(v),

@@ -56,10 +56,14 @@ impl DateTime {
     /// Parses any accepted format.
     pub fn parse(s: &str) -> Result<Self, ParseDateTimeError> {
         let s = s.trim();
+        // The API's own format first: it is what real responses carry.
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, crate::DATETIME_WIRE_FORMAT) {
+            return Ok(Self::from_naive(naive));
+        }
         if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
             return Ok(Self::from_chrono(dt));
         }
-        for format in [crate::DATETIME_WIRE_FORMAT, "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
+        for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
             if let Ok(naive) = NaiveDateTime::parse_from_str(s, format) {
                 return Ok(Self::from_naive(naive));
             }

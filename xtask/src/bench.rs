@@ -1,0 +1,461 @@
+//! `cargo xtask bench`: generation speed, memory, output size and compile cost of the
+//! generated crate, for this generator and the peers a user would pick instead, on the same
+//! inputs in one run; then the runtime-overhead benchmarks (`cargo bench -p cirqll-bench`).
+//!
+//! Inputs: `spec/cirqll.yaml`, the petstore example of `@readme/oas-examples`, and GitHub's
+//! REST spec (OpenAPI 3.0 variant) from `@octokit/openapi`. Each input also runs doubled (every
+//! path and component copied under a new name) to show how time grows with spec size.
+//!
+//! Options: `--runs N` (default 5), `--no-check` (skip `cargo check` timings), `--only NAME`
+//! (one input), `--no-runtime` (skip the criterion benchmarks).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use crate::root;
+
+struct Input {
+    name: &'static str,
+    spec: PathBuf,
+    operations: usize,
+}
+
+struct Figures {
+    wall_s: f64,
+    peak_mb: f64,
+    lines: usize,
+    check_s: Option<f64>,
+}
+
+enum Outcome {
+    Measured(Figures),
+    Missing(String),
+    Failed(String),
+}
+
+/// Builds the command line of a generator for (spec, output directory, crate name).
+type CommandLine = Box<dyn Fn(&Path, &Path, &str) -> Vec<String>>;
+
+/// A code generator under test.
+struct Tool {
+    name: &'static str,
+    /// argv for (spec, out dir, crate name); `None` when the tool is not installed.
+    command: Option<CommandLine>,
+    missing: String,
+}
+
+fn tools(root: &Path) -> Vec<Tool> {
+    let ours = root.join("target/release/cirqll-codegen");
+    let which = |bin: &str| -> Option<PathBuf> {
+        let candidates =
+            [root.join(".tools/venv/bin").join(bin), root.join(".tools/cargo/bin").join(bin), PathBuf::from(bin)];
+        candidates
+            .into_iter()
+            .find(|c| Command::new(c).arg("--help").output().map(|o| o.status.success()).unwrap_or(false))
+    };
+    let s = |p: &Path| p.display().to_string();
+    let mut out = vec![Tool {
+        name: "cirqll-codegen",
+        command: Some(Box::new(move |spec, dir, name| {
+            vec![
+                s(&ours),
+                "generate".into(),
+                "--spec".into(),
+                s(spec),
+                "--out".into(),
+                s(dir),
+                "--crate-name".into(),
+                name.into(),
+            ]
+        })),
+        missing: String::new(),
+    }];
+    let ogc = which("openapi-generator-cli");
+    out.push(Tool {
+        name: "openapi-generator",
+        missing: "not installed (`.tools/venv/bin/pip install openapi-generator-cli`; needs Java 17)".into(),
+        command: ogc.map(|bin| -> CommandLine {
+            Box::new(move |spec, dir, name| {
+                vec![
+                    s(&bin),
+                    "generate".into(),
+                    "-g".into(),
+                    "rust".into(),
+                    "-i".into(),
+                    s(spec),
+                    "-o".into(),
+                    s(dir),
+                    "--skip-validate-spec".into(),
+                    format!("--package-name={}", name.replace('-', "_")),
+                ]
+            })
+        }),
+    });
+    let progenitor = which("cargo-progenitor");
+    out.push(Tool {
+        name: "progenitor",
+        missing: "not installed (`cargo install --root .tools/cargo cargo-progenitor`)".into(),
+        command: progenitor.map(|bin| -> CommandLine {
+            Box::new(move |spec, dir, name| {
+                vec![
+                    s(&bin),
+                    "progenitor".into(),
+                    "-i".into(),
+                    s(spec),
+                    "-o".into(),
+                    s(dir),
+                    "-n".into(),
+                    name.into(),
+                    "-v".into(),
+                    "0.1.0".into(),
+                ]
+            })
+        }),
+    });
+    for (name, bin, how) in [
+        ("ploidy", "ploidy", "cargo install --root .tools/cargo ploidy"),
+        ("openapi-to-rust", "openapi-to-rust", "cargo install --root .tools/cargo openapi-to-rust"),
+    ] {
+        let found = which(bin);
+        out.push(Tool {
+            name,
+            missing: format!("not installed (`{how}`)"),
+            command: found.map(|bin| -> CommandLine {
+                Box::new(move |spec, dir, _| vec![s(&bin), "generate".into(), s(spec), s(dir)])
+            }),
+        });
+    }
+    out
+}
+
+fn count_operations(spec: &Value) -> usize {
+    spec["paths"]
+        .as_object()
+        .map(|p| {
+            p.values()
+                .flat_map(|i| i.as_object().into_iter().flat_map(|m| m.keys()))
+                .filter(|k| ["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&k.as_str()))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+fn read_spec(path: &Path) -> Result<Value> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_slice(&bytes)?
+    } else {
+        serde_yaml::from_slice(&bytes)?
+    })
+}
+
+/// The spec with every path and component present twice (the copy renamed), so it is
+/// exactly twice as large.
+fn doubled(spec: &Value) -> Value {
+    fn rename_refs(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m.iter_mut() {
+                    if k == "$ref" {
+                        if let Value::String(s) = child {
+                            if let Some(rest) = s.strip_prefix("#/components/") {
+                                if let Some((kind, name)) = rest.split_once('/') {
+                                    *s = format!("#/components/{kind}/{name}Copy2");
+                                }
+                            }
+                        }
+                    } else {
+                        rename_refs(child);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(rename_refs),
+            _ => {}
+        }
+    }
+    fn rename_ids(v: &mut Value) {
+        if let Some(m) = v.as_object_mut() {
+            for op in m.values_mut() {
+                if let Some(Value::String(s)) = op.get_mut("operationId") {
+                    s.push_str("Copy2");
+                }
+                if let Some(Value::Array(tags)) = op.get_mut("tags") {
+                    for t in tags.iter_mut() {
+                        if let Value::String(s) = t {
+                            s.push_str("Copy2");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out = spec.clone();
+    if let Some(paths) = spec["paths"].as_object() {
+        for (p, item) in paths {
+            let mut copy = item.clone();
+            rename_refs(&mut copy);
+            rename_ids(&mut copy);
+            out["paths"][format!("/copy2{p}")] = copy;
+        }
+    }
+    if let Some(tags) = spec["tags"].as_array() {
+        let mut all = tags.clone();
+        for t in tags {
+            let mut c = t.clone();
+            if let Some(Value::String(n)) = c.get_mut("name") {
+                n.push_str("Copy2");
+            }
+            c.as_object_mut().map(|m| m.remove("x-rust-name"));
+            all.push(c);
+        }
+        out["tags"] = Value::Array(all);
+    }
+    if let Some(components) = spec["components"].as_object() {
+        for (kind, items) in components {
+            let Some(items) = items.as_object() else { continue };
+            for (name, item) in items {
+                let mut copy = item.clone();
+                rename_refs(&mut copy);
+                out["components"][kind][format!("{name}Copy2")] = copy;
+            }
+        }
+    }
+    out
+}
+
+fn rust_lines(dir: &Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() && p.file_name().is_some_and(|f| f != "target") {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                n += std::fs::read_to_string(&p).map(|s| s.lines().count()).unwrap_or(0);
+            }
+        }
+    }
+    n
+}
+
+/// Runs `argv` under GNU time: (wall seconds, peak RSS in MB).
+fn timed(argv: &[String], out: &Path) -> Result<(f64, f64)> {
+    let report = out.with_extension("time");
+    let output = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%e %M")
+        .arg("-o")
+        .arg(&report)
+        .args(argv)
+        .output()
+        .context("running /usr/bin/time")?;
+    if !output.status.success() {
+        let err = String::from_utf8_lossy(&output.stderr);
+        bail!("{}", err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim());
+    }
+    let text = std::fs::read_to_string(&report)?;
+    let mut parts = text.split_whitespace();
+    let wall: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let kb: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    Ok((wall, kb / 1024.0))
+}
+
+/// `cargo check` of a generated crate with its dependencies already built: seconds.
+fn check_time(root: &Path, dir: &Path) -> Result<f64> {
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).context("the generated crate has no Cargo.toml")?;
+    if !text.contains("[workspace]") {
+        std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+    }
+    let target = root.join("target/bench-target");
+    let check = || {
+        Command::new("cargo")
+            .args(["check", "--quiet"])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_INCREMENTAL", "0")
+            .status()
+    };
+    if !check()?.success() {
+        bail!("the generated crate does not compile");
+    }
+    // Touch the crate root so only the crate itself is checked again.
+    let lib =
+        ["src/lib.rs", "src/main.rs"].iter().map(|p| dir.join(p)).find(|p| p.exists()).context("no src/lib.rs")?;
+    let src = std::fs::read_to_string(&lib)?;
+    std::fs::write(&lib, src)?;
+    let started = Instant::now();
+    if !check()?.success() {
+        bail!("second cargo check failed");
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+fn measure(root: &Path, tool: &Tool, spec: &Path, name: &str, runs: usize, with_check: bool) -> Outcome {
+    let Some(command) = &tool.command else { return Outcome::Missing(tool.missing.clone()) };
+    let work = root.join("target/bench").join(tool.name).join(name);
+    let mut walls = Vec::new();
+    let mut peak: f64 = 0.0;
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(work.parent().unwrap_or(root)).ok();
+        match timed(&command(spec, &work, &format!("bench-{name}")), &work) {
+            Ok((w, p)) => {
+                walls.push(w);
+                peak = peak.max(p);
+            }
+            Err(e) => return Outcome::Failed(e.to_string()),
+        }
+    }
+    walls.sort_by(f64::total_cmp);
+    let lines = rust_lines(&work);
+    let check_s = if with_check {
+        match check_time(root, &work) {
+            Ok(s) => Some(s),
+            Err(e) => return Outcome::Failed(format!("generated in {:.2}s, then: {e}", walls[walls.len() / 2])),
+        }
+    } else {
+        None
+    };
+    Outcome::Measured(Figures { wall_s: walls[walls.len() / 2], peak_mb: peak, lines, check_s })
+}
+
+/// Runs the benchmark; prints a table and the targets.
+pub fn run(args: &[String]) -> Result<bool> {
+    let root = root();
+    let arg = |k: &str| args.iter().position(|a| a == k).and_then(|i| args.get(i + 1)).cloned();
+    let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(5).max(1);
+    let with_check = !args.iter().any(|a| a == "--no-check");
+    let only = arg("--only");
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet", "-p", "cirqll-codegen"])
+        .current_dir(&root)
+        .status()?;
+    if !status.success() {
+        bail!("building the generator in release mode failed");
+    }
+    let tools_dir = root.join(".tools/node_modules");
+    let mut inputs = vec![
+        Input { name: "cirqll", spec: root.join("spec/cirqll.yaml"), operations: 0 },
+        Input { name: "petstore", spec: tools_dir.join("@readme/oas-examples/3.0/json/petstore.json"), operations: 0 },
+        Input { name: "github", spec: tools_dir.join("@octokit/openapi/generated/api.github.com.json"), operations: 0 },
+    ];
+    inputs.retain(|i| only.as_deref().is_none_or(|o| o == i.name));
+    let dir = root.join("target/bench/specs");
+    std::fs::create_dir_all(&dir)?;
+    let mut all = Vec::new();
+    for input in inputs {
+        let spec = match read_spec(&input.spec) {
+            Ok(s) => s,
+            Err(e) => {
+                println!(
+                    "{}: input missing ({e}); `npm install --prefix .tools @readme/oas-examples @octokit/openapi`",
+                    input.name
+                );
+                continue;
+            }
+        };
+        let double_path = dir.join(format!("{}-x2.json", input.name));
+        std::fs::write(&double_path, serde_json::to_vec(&doubled(&spec))?)?;
+        all.push(Input { operations: count_operations(&spec), ..input });
+        let d = doubled(&spec);
+        all.push(Input {
+            name: Box::leak(format!("{}-x2", all.last().map(|i| i.name).unwrap_or("")).into_boxed_str()),
+            spec: double_path,
+            operations: count_operations(&d),
+        });
+    }
+    let tools = tools(&root);
+    let mut table: Vec<(String, &'static str, Outcome)> = Vec::new();
+    println!("runs per measurement: {runs} (median wall time; peak RSS is the maximum)");
+    for input in &all {
+        for tool in &tools {
+            // Doubled specs only for our generator: they measure how our time scales.
+            if input.name.ends_with("-x2") && tool.name != "cirqll-codegen" {
+                continue;
+            }
+            let check = with_check && !input.name.ends_with("-x2");
+            let outcome = measure(&root, tool, &input.spec, input.name, runs, check);
+            print_row(input, tool.name, &outcome);
+            table.push((input.name.to_owned(), tool.name, outcome));
+        }
+    }
+    println!();
+    targets(&all, &table);
+    if !args.iter().any(|a| a == "--no-runtime") {
+        println!("\n== runtime overhead (cargo bench -p cirqll-bench) ==");
+        let status = Command::new("cargo").args(["bench", "-p", "cirqll-bench"]).current_dir(&root).status()?;
+        if !status.success() {
+            bail!("cargo bench failed");
+        }
+    }
+    Ok(true)
+}
+
+fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
+    match outcome {
+        Outcome::Measured(f) => println!(
+            "{:<12} {:<18} gen {:>7.3}s  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops)",
+            input.name,
+            tool,
+            f.wall_s,
+            f.peak_mb,
+            f.lines,
+            f.check_s.map(|c| format!("check {c:.1}s")).unwrap_or_else(|| "-".into()),
+            f.wall_s * 1000.0 / input.operations.max(1) as f64,
+            input.operations
+        ),
+        Outcome::Missing(why) => println!("{:<12} {:<18} missing: {why}", input.name, tool),
+        Outcome::Failed(why) => println!("{:<12} {:<18} failed: {why}", input.name, tool),
+    }
+}
+
+fn figures<'a>(table: &'a [(String, &'static str, Outcome)], input: &str, tool: &str) -> Option<&'a Figures> {
+    table.iter().find(|(i, t, _)| i == input && *t == tool).and_then(|(_, _, o)| match o {
+        Outcome::Measured(f) => Some(f),
+        _ => None,
+    })
+}
+
+fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
+    println!("== targets ==");
+    let ours = |i: &str| figures(table, i, "cirqll-codegen");
+    let peer = |i: &str| figures(table, i, "openapi-generator");
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    if let Some(f) = ours("cirqll") {
+        println!("spec/cirqll.yaml generates in {:.3}s (target < 0.1s): {}", f.wall_s, verdict(f.wall_s < 0.1));
+    }
+    if let Some(f) = ours("github") {
+        println!("GitHub peak RSS {:.0} MB (target < 500 MB): {}", f.peak_mb, verdict(f.peak_mb < 500.0));
+        match peer("github") {
+            Some(p) => {
+                let ratio = p.wall_s / f.wall_s;
+                println!(
+                    "GitHub generation {ratio:.1}x faster than openapi-generator (target >= 20x): {}",
+                    verdict(ratio >= 20.0)
+                );
+                if let (Some(a), Some(b)) = (f.check_s, p.check_s) {
+                    let r = a / b;
+                    println!("cargo check of the GitHub crate: {a:.1}s vs {b:.1}s = {r:.2}x of openapi-generator's (target <= 0.5x): {}", verdict(r <= 0.5));
+                }
+            }
+            None => println!("GitHub ratios against openapi-generator: not measured (peer missing or failed)"),
+        }
+    }
+    for input in inputs.iter().filter(|i| !i.name.ends_with("-x2")) {
+        let x2 = format!("{}-x2", input.name);
+        if let (Some(a), Some(b)) = (ours(input.name), ours(&x2)) {
+            let r = b.wall_s / a.wall_s.max(1e-9);
+            println!(
+                "{}: twice the spec takes {r:.2}x the time (target about 2x, linear): {}",
+                input.name,
+                verdict(r <= 2.3)
+            );
+        }
+    }
+}

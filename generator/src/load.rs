@@ -48,6 +48,11 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         })?
     };
     check_version(path, &raw)?;
+    // Fast path: read the typed document from the tree already parsed. Only when that fails
+    // is the text parsed again, with path tracking, to locate the error.
+    if let Ok(doc) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
+        return Ok(LoadedSpec { file: path.to_owned(), doc, raw, sha256 });
+    }
     let doc: openapiv3::OpenAPI = if is_json {
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {

@@ -54,6 +54,54 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// One file rendered by a worker thread.
+enum Job<'a> {
+    Model(&'a TypeDef),
+    Tag(&'a Tag),
+}
+
+impl Job<'_> {
+    fn render(&self, api: &Api, header: &str) -> Result<(String, String)> {
+        let (path, tokens) = match self {
+            Job::Model(def) => (format!("src/models/{}.rs", def.module), types::model(api, def)),
+            Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, tag)),
+        };
+        let text = render(&path, tokens, header)?;
+        Ok((path, text))
+    }
+}
+
+/// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified).
+fn render_parallel(api: &Api, jobs: &[Job<'_>], header: &str) -> Result<Vec<(String, String)>> {
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    std::thread::scope(|scope| {
+        // Strided, so cheap models and heavy tag modules spread evenly over the workers.
+        let handles: Vec<_> = (0..workers)
+            .map(|w| scope.spawn(move || jobs.iter().skip(w).step_by(workers).map(|j| j.render(api, header)).collect::<Result<Vec<_>>>()))
+            .collect();
+        let mut out = Vec::with_capacity(jobs.len());
+        for h in handles {
+            match h.join() {
+                Ok(rendered) => out.extend(rendered?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// Parses generated tokens and prints them with the file header.
+fn render(path: &str, tokens: TokenStream, header: &str) -> Result<String> {
+    let debug = std::env::var_os("CODEGEN_DEBUG").is_some().then(|| tokens.to_string());
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        if let Some(t) = &debug {
+            eprintln!("{t}");
+        }
+        Error::Emit { file: path.to_owned(), message: e.to_string() }
+    })?;
+    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+}
+
 /// Emits every file of the crate.
 pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     let header = format!(
@@ -63,26 +111,26 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         opts.spec_sha256
     );
     let mut files = Files::new();
+
+    // Model and tag files are independent: render them on all cores. Token streams are not
+    // `Send`, so each worker builds, parses and prints its own files; results are collected
+    // into the ordered map, so the output does not depend on scheduling.
+    let mut jobs: Vec<Job> = api.types.iter().map(Job::Model).collect();
+    jobs.extend(api.tags.iter().map(Job::Tag));
+    for (path, text) in render_parallel(api, &jobs, &header)? {
+        files.insert(path, text.into_bytes());
+    }
     let mut rust = |path: String, tokens: TokenStream| -> Result<()> {
-        let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
-            if std::env::var_os("CODEGEN_DEBUG").is_some() {
-                eprintln!("{tokens}");
-            }
-            Error::Emit { file: path.clone(), message: e.to_string() }
-        })?;
-        let text = format!("{header}\n{}", prettyplease::unparse(&file));
+        let text = render(&path, tokens, &header)?;
         files.insert(path, text.into_bytes());
         Ok(())
     };
 
-    // models
-    let mut model_mods = Vec::new();
-    for def in &api.types {
+    let model_mods = api.types.iter().map(|def| {
         let module = ident(&def.module);
         let name = ident(&def.name.rust);
-        model_mods.push(quote!(mod #module; pub use #module::#name;));
-        rust(format!("src/models/{}.rs", def.module), types::model(api, def))?;
-    }
+        quote!(mod #module; pub use #module::#name;)
+    });
     rust(
         "src/models/mod.rs".into(),
         quote! {
@@ -91,14 +139,11 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         },
     )?;
 
-    // apis
-    let mut api_mods = Vec::new();
-    for tag in &api.tags {
+    let api_mods = api.tags.iter().map(|tag| {
         let module = ident(&tag.name.rust);
         let doc = format!(" Operations tagged `{}`.", tag.name.wire);
-        api_mods.push(quote!(#[doc = #doc] pub mod #module;));
-        rust(format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, tag))?;
-    }
+        quote!(#[doc = #doc] pub mod #module;)
+    });
     let layouts = api.page_layouts.iter().map(|l| {
         let name = ident(&l.name.rust);
         let items = &l.items_key;

@@ -246,6 +246,7 @@ fn rust_lines(dir: &Path) -> usize {
 /// Runs `argv` under GNU time: (wall seconds, peak RSS in MB).
 fn timed(argv: &[String], out: &Path) -> Result<(f64, f64)> {
     let report = out.with_extension("time");
+    let started = Instant::now();
     let output = Command::new("/usr/bin/time")
         .arg("-f")
         .arg("%e %M")
@@ -254,14 +255,14 @@ fn timed(argv: &[String], out: &Path) -> Result<(f64, f64)> {
         .args(argv)
         .output()
         .context("running /usr/bin/time")?;
+    // GNU time reports wall time in centiseconds; measure it here at full resolution.
+    let wall = started.elapsed().as_secs_f64();
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
         bail!("{}", err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim());
     }
     let text = std::fs::read_to_string(&report)?;
-    let mut parts = text.split_whitespace();
-    let wall: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
-    let kb: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let kb: f64 = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0.0);
     Ok((wall, kb / 1024.0))
 }
 

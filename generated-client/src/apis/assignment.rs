@@ -136,7 +136,7 @@ pub struct AssignmentIndexRequest<T = crate::models::AssignmentResponse> {
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
-    accept_language: ::std::option::Option<crate::models::AssignmentIndexAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -260,7 +260,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AssignmentIndexAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -404,9 +404,7 @@ impl<
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct AssignmentCreateRequest {
     client: crate::Client,
-    accept_language: ::std::option::Option<
-        crate::models::AssignmentCreateAcceptLanguage,
-    >,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -419,7 +417,7 @@ impl AssignmentCreateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AssignmentCreateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -494,7 +492,7 @@ pub struct AssignmentShowRequest<T = crate::models::AssignmentResponse> {
     with: ::std::vec::Vec<::std::string::String>,
     show: ::std::vec::Vec<::std::string::String>,
     count: ::std::vec::Vec<::std::string::String>,
-    accept_language: ::std::option::Option<crate::models::AssignmentShowAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -569,7 +567,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AssignmentShowAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -654,9 +652,7 @@ impl<
 pub struct AssignmentDeleteRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<
-        crate::models::AssignmentDeleteAcceptLanguage,
-    >,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl AssignmentDeleteRequest {
@@ -665,7 +661,7 @@ impl AssignmentDeleteRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AssignmentDeleteAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -728,9 +724,7 @@ impl AssignmentDeleteRequest {
 pub struct AssignmentUpdateRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<
-        crate::models::AssignmentUpdateAcceptLanguage,
-    >,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -743,7 +737,7 @@ impl AssignmentUpdateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AssignmentUpdateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self

@@ -29,7 +29,7 @@ impl AuthApi {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct AuthMeRequest {
     client: crate::Client,
-    accept_language: ::std::option::Option<crate::models::AuthMeAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl AuthMeRequest {
@@ -38,7 +38,7 @@ impl AuthMeRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AuthMeAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self

@@ -136,7 +136,7 @@ pub struct ChanceIndexRequest<T = crate::models::ChanceResponse> {
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
-    accept_language: ::std::option::Option<crate::models::ChanceIndexAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -258,7 +258,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ChanceIndexAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -402,7 +402,7 @@ impl<
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ChanceCreateRequest {
     client: crate::Client,
-    accept_language: ::std::option::Option<crate::models::ChanceCreateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -415,7 +415,7 @@ impl ChanceCreateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ChanceCreateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -490,7 +490,7 @@ pub struct ChanceShowRequest<T = crate::models::ChanceResponse> {
     with: ::std::vec::Vec<::std::string::String>,
     show: ::std::vec::Vec<::std::string::String>,
     count: ::std::vec::Vec<::std::string::String>,
-    accept_language: ::std::option::Option<crate::models::ChanceShowAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -565,7 +565,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ChanceShowAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -650,7 +650,7 @@ impl<
 pub struct ChanceDeleteRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::ChanceDeleteAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ChanceDeleteRequest {
@@ -659,7 +659,7 @@ impl ChanceDeleteRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ChanceDeleteAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -722,7 +722,7 @@ impl ChanceDeleteRequest {
 pub struct ChanceUpdateRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::ChanceUpdateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -735,7 +735,7 @@ impl ChanceUpdateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ChanceUpdateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self

@@ -136,7 +136,7 @@ pub struct ContactIndexRequest<T = crate::models::ContactResponse> {
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
-    accept_language: ::std::option::Option<crate::models::ContactIndexAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -258,7 +258,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ContactIndexAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -402,7 +402,7 @@ impl<
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ContactCreateRequest {
     client: crate::Client,
-    accept_language: ::std::option::Option<crate::models::ContactCreateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -415,7 +415,7 @@ impl ContactCreateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ContactCreateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -490,7 +490,7 @@ pub struct ContactShowRequest<T = crate::models::ContactResponse> {
     with: ::std::vec::Vec<::std::string::String>,
     show: ::std::vec::Vec<::std::string::String>,
     count: ::std::vec::Vec<::std::string::String>,
-    accept_language: ::std::option::Option<crate::models::ContactShowAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -565,7 +565,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ContactShowAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -650,7 +650,7 @@ impl<
 pub struct ContactDeleteRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::ContactDeleteAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl ContactDeleteRequest {
@@ -659,7 +659,7 @@ impl ContactDeleteRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ContactDeleteAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -722,7 +722,7 @@ impl ContactDeleteRequest {
 pub struct ContactUpdateRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::ContactUpdateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -735,7 +735,7 @@ impl ContactUpdateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::ContactUpdateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self

@@ -134,7 +134,7 @@ pub struct CustomerIndexRequest<T = crate::models::CustomerResponse> {
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
-    accept_language: ::std::option::Option<crate::models::CustomerIndexAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -256,7 +256,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::CustomerIndexAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -400,7 +400,7 @@ impl<
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CustomerCreateRequest {
     client: crate::Client,
-    accept_language: ::std::option::Option<crate::models::CustomerCreateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -413,7 +413,7 @@ impl CustomerCreateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::CustomerCreateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -488,7 +488,7 @@ pub struct CustomerShowRequest<T = crate::models::CustomerResponse> {
     with: ::std::vec::Vec<::std::string::String>,
     show: ::std::vec::Vec<::std::string::String>,
     count: ::std::vec::Vec<::std::string::String>,
-    accept_language: ::std::option::Option<crate::models::CustomerShowAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -563,7 +563,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::CustomerShowAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -648,7 +648,7 @@ impl<
 pub struct CustomerDeleteRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::CustomerDeleteAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl CustomerDeleteRequest {
@@ -657,7 +657,7 @@ impl CustomerDeleteRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::CustomerDeleteAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -720,7 +720,7 @@ impl CustomerDeleteRequest {
 pub struct CustomerUpdateRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::CustomerUpdateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -733,7 +733,7 @@ impl CustomerUpdateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::CustomerUpdateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self

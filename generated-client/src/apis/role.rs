@@ -133,7 +133,7 @@ pub struct RoleIndexRequest<T = crate::models::RoleResponse> {
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
-    accept_language: ::std::option::Option<crate::models::RoleIndexAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -255,7 +255,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::RoleIndexAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -399,7 +399,7 @@ impl<
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct RoleCreateRequest {
     client: crate::Client,
-    accept_language: ::std::option::Option<crate::models::RoleCreateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -412,7 +412,7 @@ impl RoleCreateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::RoleCreateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -487,7 +487,7 @@ pub struct RoleShowRequest<T = crate::models::RoleResponse> {
     with: ::std::vec::Vec<::std::string::String>,
     show: ::std::vec::Vec<::std::string::String>,
     count: ::std::vec::Vec<::std::string::String>,
-    accept_language: ::std::option::Option<crate::models::RoleShowAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
     _output: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -562,7 +562,7 @@ impl<
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::RoleShowAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -647,7 +647,7 @@ impl<
 pub struct RoleDeleteRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::RoleDeleteAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl RoleDeleteRequest {
@@ -656,7 +656,7 @@ impl RoleDeleteRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::RoleDeleteAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self
@@ -719,7 +719,7 @@ impl RoleDeleteRequest {
 pub struct RoleUpdateRequest {
     client: crate::Client,
     id: u32,
-    accept_language: ::std::option::Option<crate::models::RoleUpdateAcceptLanguage>,
+    accept_language: ::std::option::Option<crate::models::AcceptLanguage>,
     body: ::std::result::Result<
         crate::runtime::client::RequestBody,
         ::std::string::String,
@@ -732,7 +732,7 @@ impl RoleUpdateRequest {
     /// Inferred: A Translations page exists but its body was not available; header name and values inferred.
     pub fn accept_language(
         mut self,
-        value: impl ::std::convert::Into<crate::models::RoleUpdateAcceptLanguage>,
+        value: impl ::std::convert::Into<crate::models::AcceptLanguage>,
     ) -> Self {
         self.accept_language = ::std::option::Option::Some(value.into());
         self

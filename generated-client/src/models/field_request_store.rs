@@ -15,9 +15,9 @@ pub struct FieldRequestStore {
     pub label: ::std::string::String,
     /// Kind of input.
     #[serde(rename = "type")]
-    pub type_: crate::models::FieldRequestStoreType,
+    pub type_: crate::models::FieldResponseType,
     /// Kind of record the field is attached to.
-    pub model: crate::models::FieldRequestStoreModel,
+    pub model: crate::models::FieldResponseModel,
     /// Whether a value is mandatory.
     ///
     /// Constraints: default `false`.

@@ -21,10 +21,10 @@ pub struct FieldRequestUpdate {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub type_: ::std::option::Option<crate::models::FieldRequestUpdateType>,
+    pub type_: ::std::option::Option<crate::models::FieldResponseType>,
     /// Kind of record the field is attached to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<crate::models::FieldRequestUpdateModel>,
+    pub model: ::std::option::Option<crate::models::FieldResponseModel>,
     /// Whether a value is mandatory.
     ///
     /// Constraints: default `false`.

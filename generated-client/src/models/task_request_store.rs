@@ -44,7 +44,7 @@ pub struct TaskRequestStore {
     ///
     /// Constraints: default `"normal"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<crate::models::TaskRequestStorePriority>,
+    pub priority: ::std::option::Option<crate::models::TaskResponsePriority>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.

@@ -45,7 +45,7 @@ pub struct TaskRequestUpdate {
     ///
     /// Constraints: default `"normal"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<crate::models::TaskRequestUpdatePriority>,
+    pub priority: ::std::option::Option<crate::models::TaskResponsePriority>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.

@@ -11,7 +11,7 @@ pub struct TemplateRequestStore {
     pub name: ::std::string::String,
     /// What the template is used for.
     #[serde(rename = "type")]
-    pub type_: crate::models::TemplateRequestStoreType,
+    pub type_: crate::models::TemplateResponseType,
     /// Subject line, for e-mail templates.
     ///
     /// Constraints: at most 255 characters.

@@ -16,7 +16,7 @@ pub struct TemplateRequestUpdate {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub type_: ::std::option::Option<crate::models::TemplateRequestUpdateType>,
+    pub type_: ::std::option::Option<crate::models::TemplateResponseType>,
     /// Subject line, for e-mail templates.
     ///
     /// Constraints: at most 255 characters.

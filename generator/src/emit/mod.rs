@@ -77,7 +77,11 @@ fn render_parallel(api: &Api, jobs: &[Job<'_>], header: &str) -> Result<Vec<(Str
     std::thread::scope(|scope| {
         // Strided, so cheap models and heavy tag modules spread evenly over the workers.
         let handles: Vec<_> = (0..workers)
-            .map(|w| scope.spawn(move || jobs.iter().skip(w).step_by(workers).map(|j| j.render(api, header)).collect::<Result<Vec<_>>>()))
+            .map(|w| {
+                scope.spawn(move || {
+                    jobs.iter().skip(w).step_by(workers).map(|j| j.render(api, header)).collect::<Result<Vec<_>>>()
+                })
+            })
             .collect();
         let mut out = Vec::with_capacity(jobs.len());
         for h in handles {

@@ -6,6 +6,7 @@
 //! inline schemas get stable names, `allOf` is merged, read/write-only is settled per
 //! direction, containment cycles are boxed, and the `x-` extensions become IR.
 
+mod dedupe;
 mod extensions;
 mod operations;
 mod schemas;
@@ -26,8 +27,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.lower_components()?;
     let mut tags = cx.lower_operations()?;
     cx.settle_directions(&mut tags);
-    cx.box_cycles();
-    let api = Api {
+    let mut api = Api {
         title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
         version: str_at(&spec.raw, "/info/version").unwrap_or("0.0.0").to_owned(),
         description: str_at(&spec.raw, "/info/description").map(str::to_owned),
@@ -44,6 +44,9 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
         crate_meta: cx.crate_meta(),
         fallbacks: std::mem::take(&mut cx.fallbacks),
     };
+    let components: Vec<TypeId> = cx.components.values().copied().collect();
+    dedupe::merge_identical(&mut api, &components);
+    settle::box_cycles(&mut api.types);
     Ok(api)
 }
 

@@ -193,7 +193,12 @@ impl<'a> Lowerer<'a> {
             // Set by the client itself (OpenAPI says these are ignored when declared).
             return Ok(None);
         }
-        let hint = format!("{op}.{name}");
+        // A shared parameter (`#/components/parameters/X`) names its inline types after X, so
+        // every operation using it shares one type.
+        let hint = match crate::resolve::ref_name(ptr, "parameters") {
+            Some(component) => component,
+            None => format!("{op}.{name}"),
+        };
         let ty = match (p.get("schema"), p.get("content").and_then(Value::as_object)) {
             (Some(schema), _) => self.type_ref(schema, &format!("{ptr}/schema"), &hint)?,
             (None, Some(content)) => match content.iter().next() {

@@ -62,33 +62,33 @@ impl<'a> Lowerer<'a> {
         }
         seen
     }
+}
 
-    /// Marks fields and union variants whose type contains their owner (directly, not
-    /// through a `Vec` or map) as boxed. Uses strongly connected components, so the result
-    /// does not depend on traversal order.
-    pub(crate) fn box_cycles(&mut self) {
-        let n = self.types.len();
-        let edges: Vec<Vec<TypeId>> = self.types.iter().map(|t| children(&t.kind, true)).collect();
-        let comp = scc(n, &edges);
-        for id in 0..n {
-            let c = comp[id];
-            match &mut self.types[id].kind {
-                TypeKind::Struct(s) => {
-                    for f in &mut s.fields {
-                        if let TypeRef::Named(t) = f.ty {
-                            f.boxed = comp[t] == c;
-                        }
+/// Marks fields and union variants whose type contains their owner (directly, not through a
+/// `Vec` or map) as boxed. Uses strongly connected components, so the result does not depend
+/// on traversal order.
+pub(crate) fn box_cycles(types: &mut [TypeDef]) {
+    let n = types.len();
+    let edges: Vec<Vec<TypeId>> = types.iter().map(|t| children(&t.kind, true)).collect();
+    let comp = scc(n, &edges);
+    for (id, def) in types.iter_mut().enumerate() {
+        let c = comp[id];
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    if let TypeRef::Named(t) = f.ty {
+                        f.boxed = comp[t] == c;
                     }
                 }
-                TypeKind::Union(u) => {
-                    for v in &mut u.variants {
-                        if let TypeRef::Named(t) = v.ty {
-                            v.boxed = comp[t] == c;
-                        }
-                    }
-                }
-                _ => {}
             }
+            TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    if let TypeRef::Named(t) = v.ty {
+                        v.boxed = comp[t] == c;
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

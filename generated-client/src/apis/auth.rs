@@ -16,6 +16,15 @@ impl AuthApi {
     /// `GET /auth/me`
     ///
     /// Errors: 401, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.auth().me().send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn me(&self) -> AuthMeRequest {
         AuthMeRequest {
             client: self.client.clone(),

@@ -20,6 +20,15 @@ impl ChanceApi {
     /// Scopes: `chance.read.all`.
     ///
     /// Errors: 400, 401, 403, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let page = client.chance().index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn index(&self) -> ChanceIndexRequest {
         ChanceIndexRequest {
             client: self.client.clone(),
@@ -44,6 +53,15 @@ impl ChanceApi {
     /// Scopes: `chance.create.all`.
     ///
     /// Errors: 401, 403, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.chance().create(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: &crate::models::ChanceRequestStore,
@@ -67,6 +85,15 @@ impl ChanceApi {
     /// Scopes: `chance.read.all`.
     ///
     /// Errors: 400, 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.chance().show(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show(&self, id: u32) -> ChanceShowRequest {
         ChanceShowRequest {
             client: self.client.clone(),
@@ -88,6 +115,15 @@ impl ChanceApi {
     /// Scopes: `chance.delete.all`.
     ///
     /// Errors: 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.chance().delete(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: u32) -> ChanceDeleteRequest {
         ChanceDeleteRequest {
             client: self.client.clone(),
@@ -107,6 +143,15 @@ impl ChanceApi {
     /// Scopes: `chance.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.chance().update(1, &Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: u32,

@@ -20,6 +20,15 @@ impl ContactApi {
     /// Scopes: `contact.read.all`.
     ///
     /// Errors: 400, 401, 403, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let page = client.contact().index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn index(&self) -> ContactIndexRequest {
         ContactIndexRequest {
             client: self.client.clone(),
@@ -44,6 +53,15 @@ impl ContactApi {
     /// Scopes: `contact.create.all`.
     ///
     /// Errors: 401, 403, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.contact().create(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: &crate::models::ContactRequestStore,
@@ -67,6 +85,15 @@ impl ContactApi {
     /// Scopes: `contact.read.all`.
     ///
     /// Errors: 400, 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.contact().show(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show(&self, id: u32) -> ContactShowRequest {
         ContactShowRequest {
             client: self.client.clone(),
@@ -88,6 +115,15 @@ impl ContactApi {
     /// Scopes: `contact.delete.all`.
     ///
     /// Errors: 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.contact().delete(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: u32) -> ContactDeleteRequest {
         ContactDeleteRequest {
             client: self.client.clone(),
@@ -107,6 +143,15 @@ impl ContactApi {
     /// Scopes: `contact.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.contact().update(1, &Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: u32,

@@ -20,6 +20,15 @@ impl FieldApi {
     /// Scopes: `field.read.all`.
     ///
     /// Errors: 400, 401, 403, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let page = client.field().index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn index(&self) -> FieldIndexRequest {
         FieldIndexRequest {
             client: self.client.clone(),
@@ -64,6 +73,15 @@ impl FieldApi {
     /// Scopes: `field.read.all`.
     ///
     /// Errors: 400, 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.field().show(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show(&self, id: u32) -> FieldShowRequest {
         FieldShowRequest {
             client: self.client.clone(),
@@ -85,6 +103,15 @@ impl FieldApi {
     /// Scopes: `field.delete.all`.
     ///
     /// Errors: 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.field().delete(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: u32) -> FieldDeleteRequest {
         FieldDeleteRequest {
             client: self.client.clone(),
@@ -104,6 +131,15 @@ impl FieldApi {
     /// Scopes: `field.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.field().update(1, &Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: u32,

@@ -64,6 +64,15 @@ impl Oauth2Api {
     /// `GET /scopes`
     ///
     /// Errors: 401, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.oauth2().scopes().send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn scopes(&self) -> Oauth2ScopesRequest {
         Oauth2ScopesRequest {
             client: self.client.clone(),

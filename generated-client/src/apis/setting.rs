@@ -18,6 +18,15 @@ impl SettingApi {
     /// Scopes: `setting.read.all`.
     ///
     /// Errors: 401, 403, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let page = client.setting().index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn index(&self) -> SettingIndexRequest {
         SettingIndexRequest {
             client: self.client.clone(),
@@ -38,6 +47,15 @@ impl SettingApi {
     /// Scopes: `setting.update.all`.
     ///
     /// Errors: 401, 403, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.setting().update(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         body: &crate::models::SettingsRequestStore,

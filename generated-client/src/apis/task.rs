@@ -20,6 +20,15 @@ impl TaskApi {
     /// Scopes: `task.read.all`.
     ///
     /// Errors: 400, 401, 403, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let page = client.task().index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn index(&self) -> TaskIndexRequest {
         TaskIndexRequest {
             client: self.client.clone(),
@@ -44,6 +53,15 @@ impl TaskApi {
     /// Scopes: `task.create.all`.
     ///
     /// Errors: 401, 403, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.task().create(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: &crate::models::TaskRequestStore) -> TaskCreateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
@@ -64,6 +82,15 @@ impl TaskApi {
     /// Scopes: `task.read.all`.
     ///
     /// Errors: 400, 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.task().show(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show(&self, id: u32) -> TaskShowRequest {
         TaskShowRequest {
             client: self.client.clone(),
@@ -85,6 +112,15 @@ impl TaskApi {
     /// Scopes: `task.delete.all`.
     ///
     /// Errors: 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.task().delete(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: u32) -> TaskDeleteRequest {
         TaskDeleteRequest {
             client: self.client.clone(),
@@ -104,6 +140,15 @@ impl TaskApi {
     /// Scopes: `task.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.task().update(1, &Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: u32,

@@ -20,6 +20,15 @@ impl TemplateApi {
     /// Scopes: `template.read.all`.
     ///
     /// Errors: 400, 401, 403, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let page = client.template().index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn index(&self) -> TemplateIndexRequest {
         TemplateIndexRequest {
             client: self.client.clone(),
@@ -67,6 +76,15 @@ impl TemplateApi {
     /// Scopes: `template.read.all`.
     ///
     /// Errors: 400, 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.template().show(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show(&self, id: u32) -> TemplateShowRequest {
         TemplateShowRequest {
             client: self.client.clone(),
@@ -88,6 +106,15 @@ impl TemplateApi {
     /// Scopes: `template.delete.all`.
     ///
     /// Errors: 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.template().delete(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: u32) -> TemplateDeleteRequest {
         TemplateDeleteRequest {
             client: self.client.clone(),
@@ -107,6 +134,15 @@ impl TemplateApi {
     /// Scopes: `template.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.template().update(1, &Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: u32,

@@ -18,6 +18,15 @@ impl UserApi {
     /// Scopes: `user.read.all`.
     ///
     /// Errors: 400, 401, 403, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let page = client.user().index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn index(&self) -> UserIndexRequest {
         UserIndexRequest {
             client: self.client.clone(),
@@ -42,6 +51,15 @@ impl UserApi {
     /// Scopes: `user.create.all`.
     ///
     /// Errors: 401, 403, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.user().create(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: &crate::models::UserRequestStore) -> UserCreateRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
@@ -60,6 +78,15 @@ impl UserApi {
     /// Scopes: `user.read.all`.
     ///
     /// Errors: 400, 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.user().show(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show(&self, id: u32) -> UserShowRequest {
         UserShowRequest {
             client: self.client.clone(),
@@ -81,6 +108,15 @@ impl UserApi {
     /// Scopes: `user.delete.all`.
     ///
     /// Errors: 401, 403, 404, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.user().delete(1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: u32) -> UserDeleteRequest {
         UserDeleteRequest {
             client: self.client.clone(),
@@ -100,6 +136,15 @@ impl UserApi {
     /// Scopes: `user.update.all`.
     ///
     /// Errors: 401, 403, 404, 422, 429.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: cirqll::Client) -> Result<(), cirqll::Error> {
+    /// let response = client.user().update(1, &Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: u32,

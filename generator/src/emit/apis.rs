@@ -11,13 +11,13 @@ use super::types::rust_type;
 use crate::ir::*;
 
 /// The source of `src/apis/<tag>.rs`.
-pub fn tag_module(api: &Api, tag: &Tag) -> TokenStream {
+pub fn tag_module(api: &Api, krate: &str, tag: &Tag) -> TokenStream {
     let api_name = ident(&tag.api_type);
     let tag_docs = doc_attrs(&tag.docs, &format!("Operations tagged `{}`.", tag.name.wire));
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     for op in &tag.operations {
-        let (method, builder) = operation(api, op);
+        let (method, builder) = operation(api, krate, tag, op);
         methods.push(method);
         builders.push(builder);
     }
@@ -61,7 +61,7 @@ fn is_typed(api: &Api, op: &Operation, p: &Param) -> bool {
     }
 }
 
-fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+fn operation(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> (TokenStream, TokenStream) {
     let method_name = ident(&op.name.rust);
     let builder = ident(&op.builder.rust);
     let vocab = op.query_vocabulary.map(|i| &api.query_vocabularies[i]);
@@ -143,6 +143,7 @@ fn operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             lines.push(String::new());
             lines.push(format!("Errors: {}.", op.error_statuses.join(", ")));
         }
+        lines.extend(super::examples::operation_example(api, krate, tag, op).unwrap_or_default());
         plain(&lines)
     };
     let into_arg = |p: &Param| matches!(p.ty, TypeRef::String);

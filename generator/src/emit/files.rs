@@ -6,6 +6,7 @@
 
 use askama::Template;
 
+use super::examples::sample_arg;
 use super::EmitOptions;
 use crate::error::{Error, Result};
 use crate::ir::*;
@@ -212,20 +213,6 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         show,
     };
     view.render().map_err(|e| Error::Template { template: "README.md.j2".into(), message: e.to_string() })
-}
-
-/// A literal argument of type `t` for examples, when it has a simple one.
-fn sample_arg(api: &Api, t: &TypeRef) -> Option<String> {
-    Some(match t {
-        TypeRef::Int(_) => "1".into(),
-        TypeRef::String => "\"1\"".into(),
-        TypeRef::Bool => "true".into(),
-        TypeRef::Named(id) => match &api.types[*id].kind {
-            TypeKind::Alias(inner) => return sample_arg(api, inner),
-            _ => return None,
-        },
-        _ => return None,
-    })
 }
 
 /// `crate::models::X { field: value, ..Default::default() }` from the schema's example, when

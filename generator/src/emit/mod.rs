@@ -6,6 +6,7 @@
 
 mod apis;
 mod docs;
+mod examples;
 mod files;
 mod query;
 mod types;
@@ -61,10 +62,10 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
-    fn render(&self, api: &Api, header: &str) -> Result<(String, String)> {
+    fn render(&self, api: &Api, krate: &str, header: &str) -> Result<(String, String)> {
         let (path, tokens) = match self {
             Job::Model(def) => (format!("src/models/{}.rs", def.module), types::model(api, def)),
-            Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, tag)),
+            Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, krate, tag)),
         };
         let text = render(&path, tokens, header)?;
         Ok((path, text))
@@ -72,14 +73,18 @@ impl Job<'_> {
 }
 
 /// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified).
-fn render_parallel(api: &Api, jobs: &[Job<'_>], header: &str) -> Result<Vec<(String, String)>> {
+fn render_parallel(api: &Api, jobs: &[Job<'_>], krate: &str, header: &str) -> Result<Vec<(String, String)>> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     std::thread::scope(|scope| {
         // Strided, so cheap models and heavy tag modules spread evenly over the workers.
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 scope.spawn(move || {
-                    jobs.iter().skip(w).step_by(workers).map(|j| j.render(api, header)).collect::<Result<Vec<_>>>()
+                    jobs.iter()
+                        .skip(w)
+                        .step_by(workers)
+                        .map(|j| j.render(api, krate, header))
+                        .collect::<Result<Vec<_>>>()
                 })
             })
             .collect();
@@ -121,7 +126,8 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     // into the ordered map, so the output does not depend on scheduling.
     let mut jobs: Vec<Job> = api.types.iter().map(Job::Model).collect();
     jobs.extend(api.tags.iter().map(Job::Tag));
-    for (path, text) in render_parallel(api, &jobs, &header)? {
+    let krate = opts.crate_name.replace('-', "_");
+    for (path, text) in render_parallel(api, &jobs, &krate, &header)? {
         files.insert(path, text.into_bytes());
     }
     let mut rust = |path: String, tokens: TokenStream| -> Result<()> {

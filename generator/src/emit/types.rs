@@ -67,6 +67,16 @@ fn is_eq(api: &Api, t: &TypeRef, depth: usize) -> bool {
     }
 }
 
+/// Whether the struct `id` derives `Default`: every required, non-nullable field has a
+/// default value of its own.
+pub fn derives_default(api: &Api, id: TypeId) -> bool {
+    matches!(&api.types[id].kind, TypeKind::Struct(s) if struct_has_default(s))
+}
+
+fn struct_has_default(s: &Struct) -> bool {
+    s.fields.iter().all(|f| !f.required || f.nullable || (has_default(&f.ty) && !f.boxed))
+}
+
 /// The source of one model file.
 pub fn model(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name.rust);
@@ -84,7 +94,7 @@ pub fn model(api: &Api, def: &TypeDef) -> TokenStream {
 
 fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
     let mut fields = Vec::new();
-    let mut default = true;
+    let default = struct_has_default(s);
     for f in &s.fields {
         let fname = ident(&f.name.rust);
         let mut ty = rust_type(api, &f.ty);
@@ -95,10 +105,7 @@ fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct) -> TokenSt
         let rename = (f.name.rust != *wire).then(|| quote!(rename = #wire,));
         let fdocs = doc_attrs(&f.docs, &format!("`{wire}`"));
         let (ty, serde) = match (f.required, f.nullable) {
-            (true, false) => {
-                default &= has_default(&f.ty) && !f.boxed;
-                (ty, rename.map(|r| quote!(#[serde(#r)])))
-            }
+            (true, false) => (ty, rename.map(|r| quote!(#[serde(#r)]))),
             (true, true) => (quote!(::std::option::Option<#ty>), rename.map(|r| quote!(#[serde(#r)]))),
             (false, false) => (
                 quote!(::std::option::Option<#ty>),

@@ -282,24 +282,12 @@ impl<'a> Lowerer<'a> {
                 if !matches!(self.types[id].kind, TypeKind::Struct(_) | TypeKind::Union(_)) =>
             {
                 self.fallback(&sptr, "form body that is not an object is sent as raw bytes");
-                return Ok(Some(Body {
-                    media_type: media_type.clone(),
-                    encoding: BodyEncoding::Bytes,
-                    ty: TypeRef::Binary,
-                    required: true,
-                    docs: docs_of(b),
-                }));
+                return Ok(Some(raw_body(media_type, b)));
             }
             (BodyEncoding::Multipart | BodyEncoding::Form, ty @ TypeRef::Named(_)) => ty,
             (BodyEncoding::Multipart, _) => {
                 self.fallback(&sptr, "multipart body without an object schema is sent as raw bytes");
-                return Ok(Some(Body {
-                    media_type: media_type.clone(),
-                    encoding: BodyEncoding::Bytes,
-                    ty: TypeRef::Binary,
-                    required: true,
-                    docs: docs_of(b),
-                }));
+                return Ok(Some(raw_body(media_type, b)));
             }
             (BodyEncoding::Form, TypeRef::Map(v)) => TypeRef::Map(v),
             (BodyEncoding::Form, _) => TypeRef::Map(Box::new(TypeRef::String)),
@@ -371,6 +359,17 @@ impl<'a> Lowerer<'a> {
             None if content.is_empty() => Ok(None),
             None => Ok(Some(TypeRef::Binary)),
         }
+    }
+}
+
+/// A body sent as opaque bytes (the fallback for shapes a form encoding cannot carry).
+fn raw_body(media_type: &str, b: &Value) -> Body {
+    Body {
+        media_type: media_type.to_owned(),
+        encoding: BodyEncoding::Bytes,
+        ty: TypeRef::Binary,
+        required: true,
+        docs: docs_of(b),
     }
 }
 

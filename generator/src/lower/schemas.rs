@@ -234,21 +234,17 @@ impl<'a> Lowerer<'a> {
 
     /// An object schema, with `allOf` members merged into one field list.
     fn struct_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<TypeKind> {
-        let mut fields: Vec<Field> = Vec::new();
-        let mut additional = None;
-        self.collect_fields(schema, ptr, hint, &mut fields, &mut additional, &mut BTreeSet::new(), 0)?;
-        Ok(TypeKind::Struct(Struct { fields, additional }))
+        let mut acc = Members { fields: Vec::new(), additional: None, visiting: BTreeSet::new() };
+        self.collect_fields(schema, ptr, hint, &mut acc, 0)?;
+        Ok(TypeKind::Struct(Struct { fields: acc.fields, additional: acc.additional }))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn collect_fields(
         &mut self,
         schema: &'a Value,
         ptr: &str,
         hint: &str,
-        fields: &mut Vec<Field>,
-        additional: &mut Option<TypeRef>,
-        visiting: &mut BTreeSet<String>,
+        acc: &mut Members,
         depth: usize,
     ) -> Result<()> {
         if depth > 32 {
@@ -259,49 +255,38 @@ impl<'a> Lowerer<'a> {
         let entered = schema.get("$ref").and_then(Value::as_str).map(str::to_owned);
         let (schema, ptr) = match &entered {
             Some(r) => {
-                if !visiting.insert(r.clone()) {
+                if !acc.visiting.insert(r.clone()) {
                     return Err(self.unsupported(ptr, format!("allOf includes itself through `{r}`")));
                 }
                 self.deref(schema, ptr)
             }
             None => (schema, ptr.to_owned()),
         };
-        let result = self.collect_members(schema, &ptr, hint, fields, additional, visiting, depth);
+        let result = self.collect_members(schema, &ptr, hint, acc, depth);
         if let Some(r) = entered {
-            visiting.remove(&r);
+            acc.visiting.remove(&r);
         }
         result
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn collect_members(
         &mut self,
         schema: &'a Value,
         ptr: &str,
         hint: &str,
-        fields: &mut Vec<Field>,
-        additional: &mut Option<TypeRef>,
-        visiting: &mut BTreeSet<String>,
+        acc: &mut Members,
         depth: usize,
     ) -> Result<()> {
         let ptr = ptr.to_owned();
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
             for (i, member) in all.iter().enumerate() {
-                self.collect_fields(
-                    member,
-                    &format!("{ptr}/allOf/{i}"),
-                    hint,
-                    fields,
-                    additional,
-                    visiting,
-                    depth + 1,
-                )?;
+                self.collect_fields(member, &format!("{ptr}/allOf/{i}"), hint, acc, depth + 1)?;
             }
         }
         for key in ["oneOf", "anyOf"] {
             if schema.get(key).is_some() && schema.get("properties").is_none() && depth > 0 {
                 self.fallback(&ptr, format!("{key} inside allOf: its fields are kept in a flattened JSON map"));
-                *additional = Some(TypeRef::Json);
+                acc.additional = Some(TypeRef::Json);
             }
         }
         let required: BTreeSet<&str> = schema
@@ -333,17 +318,17 @@ impl<'a> Lowerer<'a> {
                     write_only,
                 };
                 // Later allOf members refine earlier ones: replace, keeping the first position.
-                if let Some(existing) = fields.iter_mut().find(|f| f.name.wire == *name) {
+                if let Some(existing) = acc.fields.iter_mut().find(|f| f.name.wire == *name) {
                     let was_required = existing.required;
                     *existing = field;
                     existing.required |= was_required;
                 } else {
-                    fields.push(field);
+                    acc.fields.push(field);
                 }
             }
         }
         // `required` may name properties declared by another allOf member.
-        for f in fields.iter_mut() {
+        for f in acc.fields.iter_mut() {
             if required.contains(f.name.wire.as_str()) {
                 f.required = true;
             }
@@ -351,12 +336,20 @@ impl<'a> Lowerer<'a> {
         match schema.get("additionalProperties") {
             Some(Value::Bool(_)) | None => {}
             Some(extra) => {
-                *additional =
+                acc.additional =
                     Some(self.type_ref(extra, &format!("{ptr}/additionalProperties"), &format!("{hint}.value"))?);
             }
         }
         Ok(())
     }
+}
+
+/// What merging an object's `allOf` members accumulates.
+struct Members {
+    fields: Vec<Field>,
+    additional: Option<TypeRef>,
+    /// References on the current `allOf` path, to refuse true loops.
+    visiting: BTreeSet<String>,
 }
 
 fn variant_hint(ty: &TypeRef, i: usize) -> String {

@@ -12,6 +12,15 @@ impl DefaultApi {
     /// `POST /json`
     ///
     /// `POST /json`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_bodies::Client) -> Result<(), golden_bodies::Error> {
+    /// let response = client.default().send_json(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_json(&self, body: &crate::models::SendJsonBody) -> SendJsonRequest {
         let body = ::serde_json::to_vec(body)
             .map(crate::runtime::client::RequestBody::Json)
@@ -25,6 +34,15 @@ impl DefaultApi {
     /// `POST /form`
     ///
     /// `POST /form`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_bodies::Client) -> Result<(), golden_bodies::Error> {
+    /// let response = client.default().send_form(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_form(&self, body: &crate::models::SendFormBody) -> SendFormRequest {
         let body = ::serde_urlencoded::to_string(body)
             .map(crate::runtime::client::RequestBody::Form)
@@ -38,6 +56,15 @@ impl DefaultApi {
     /// `POST /upload`
     ///
     /// `POST /upload`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_bodies::Client) -> Result<(), golden_bodies::Error> {
+    /// let response = client.default().upload(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(&self, body: &crate::models::UploadBody) -> UploadRequest {
         let body = {
             let mut parts = ::std::vec::Vec::new();
@@ -81,6 +108,15 @@ impl DefaultApi {
     /// `PUT /raw`
     ///
     /// `PUT /raw`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_bodies::Client) -> Result<(), golden_bodies::Error> {
+    /// let response = client.default().put_raw(b"raw bytes".to_vec()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_raw(
         &self,
         body: impl ::std::convert::Into<::std::vec::Vec<u8>>,

@@ -12,6 +12,15 @@ impl DefaultApi {
     /// `GET /pets`
     ///
     /// `GET /pets`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_composition::Client) -> Result<(), golden_composition::Error> {
+    /// let response = client.default().list_pets().send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pets(&self) -> ListPetsRequest {
         ListPetsRequest {
             client: self.client.clone(),
@@ -34,6 +43,15 @@ impl DefaultApi {
     /// `GET /trees`
     ///
     /// `GET /trees`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_composition::Client) -> Result<(), golden_composition::Error> {
+    /// let response = client.default().get_tree().send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tree(&self) -> GetTreeRequest {
         GetTreeRequest {
             client: self.client.clone(),

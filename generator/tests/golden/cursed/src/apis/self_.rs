@@ -12,6 +12,15 @@ impl SelfTypeApi {
     /// `GET /self/{type}`
     ///
     /// `GET /self/{type}`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_cursed::Client) -> Result<(), golden_cursed::Error> {
+    /// let response = client.self_().get_self("1").send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_self(
         &self,
         type_: impl ::std::convert::Into<::std::string::String>,

@@ -12,6 +12,15 @@ impl DefaultApi {
     /// `GET /orders`
     ///
     /// `GET /orders`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_enums::Client) -> Result<(), golden_enums::Error> {
+    /// let response = client.default().list_orders().send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_orders(&self) -> ListOrdersRequest {
         ListOrdersRequest {
             client: self.client.clone(),

@@ -12,6 +12,15 @@ impl LibraryApi {
     /// `GET /books`
     ///
     /// `GET /books`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_extensions::Client) -> Result<(), golden_extensions::Error> {
+    /// let page = client.library().books_index().send().await?;
+    /// println!("{} records of {:?}", page.items.len(), page.total);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn books_index(&self) -> BooksIndexRequest {
         BooksIndexRequest {
             client: self.client.clone(),

@@ -12,6 +12,15 @@ impl DefaultApi {
     /// `POST /widgets`
     ///
     /// `POST /widgets`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_objects::Client) -> Result<(), golden_objects::Error> {
+    /// let response = client.default().create_widget(&Default::default()).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_widget(
         &self,
         body: &crate::models::WidgetRequest,

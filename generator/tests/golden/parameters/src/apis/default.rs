@@ -14,6 +14,15 @@ impl DefaultApi {
     /// `GET /items/{itemId}/parts/{part}`
     ///
     /// Errors: 404, default.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_parameters::Client) -> Result<(), golden_parameters::Error> {
+    /// let response = client.default().get_items_item_id_parts_part("1", 1, "1").send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_items_item_id_parts_part(
         &self,
         part: impl ::std::convert::Into<::std::string::String>,
@@ -38,6 +47,15 @@ impl DefaultApi {
     /// `DELETE /items/{itemId}/parts/{part}`
     ///
     /// `DELETE /items/{itemId}/parts/{part}`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_parameters::Client) -> Result<(), golden_parameters::Error> {
+    /// let response = client.default().delete_part("1", 1).send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_part(
         &self,
         part: impl ::std::convert::Into<::std::string::String>,
@@ -54,6 +72,15 @@ impl DefaultApi {
     /// `GET /ping`
     ///
     /// `GET /ping`
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: golden_parameters::Client) -> Result<(), golden_parameters::Error> {
+    /// let response = client.default().ping().send().await?;
+    /// println!("{} {:?}", response.status, response.value);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ping(&self) -> PingRequest {
         PingRequest {
             client: self.client.clone(),

@@ -54,9 +54,14 @@ pub fn run(args: &[String]) -> Result<bool> {
     if write {
         let path = root.join("generated-client/CHANGELOG.md");
         let existing = std::fs::read_to_string(&path).unwrap_or_default();
-        let body = existing.strip_prefix("# Changelog\n").unwrap_or(&existing).trim_start();
         let entry = changelog_entry(&next, &base, &changes);
-        std::fs::write(&path, format!("# Changelog\n\n{entry}\n{body}"))?;
+        // Insert above the newest entry, below the title and preamble.
+        let text = match existing.find("\n## ") {
+            Some(i) => format!("{}{entry}{}", &existing[..i + 1], &existing[i..]),
+            None if existing.is_empty() => format!("# Changelog\n\n{entry}"),
+            None => format!("{}\n\n{entry}", existing.trim_end()),
+        };
+        std::fs::write(&path, text)?;
         println!("prepended the entry to {}", path.display());
     }
     Ok(true)

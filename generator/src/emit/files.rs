@@ -195,7 +195,9 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         })
     });
     let oauth = api.oauth2.as_ref().map(|o| {
-        let mut scopes = o.scopes.values().map(|(n, _)| n.rust.clone());
+        // Read scopes make the gentlest example: least privilege first.
+        let (read, other): (Vec<_>, Vec<_>) = o.scopes.iter().partition(|(wire, _)| wire.contains("read"));
+        let mut scopes = read.into_iter().chain(other).map(|(_, (n, _))| n.rust.clone());
         OAuthView { scope1: scopes.next(), scope2: scopes.next() }
     });
     let view = Readme {

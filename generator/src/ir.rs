@@ -349,6 +349,8 @@ pub struct Param {
     pub docs: Docs,
     /// Typed-query role (`x-query-role`).
     pub role: Option<QueryRole>,
+    /// Rust name of the raw-string setter that typed-query parameters also get.
+    pub raw_setter: String,
 }
 
 /// Request body encodings.

@@ -34,7 +34,9 @@ pub fn assign(api: &mut Api) {
         t.name.rust = unique(type_ident(&t.name.wire), &mut used, |b, n| format!("{b}{n}"));
         t.module = unique(value_ident(&t.name.rust), &mut modules, numbered_value);
         match &mut t.kind {
-            TypeKind::Struct(s) => name_values(s.fields.iter_mut().map(|f| &mut f.name), &[]),
+            TypeKind::Struct(s) => {
+                name_values(s.fields.iter_mut().map(|f| &mut f.name), &[]);
+            }
             TypeKind::Enum(e) => {
                 let mut used = BTreeSet::from(["Unknown".to_owned()]);
                 for v in &mut e.variants {
@@ -74,7 +76,10 @@ pub fn assign(api: &mut Api) {
             };
             op.builder.rust =
                 unique(format!("{}Request", type_ident(&op.name.wire)), &mut builders, |b, n| format!("{b}{n}"));
-            name_values(op.params.iter_mut().map(|p| &mut p.name), BUILDER_METHODS);
+            let mut used = name_values(op.params.iter_mut().map(|p| &mut p.name), BUILDER_METHODS);
+            for p in op.params.iter_mut().filter(|p| p.role.is_some()) {
+                p.raw_setter = unique(format!("{}_raw", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
+            }
         }
     }
     let mut used = BTreeSet::new();
@@ -105,8 +110,9 @@ pub fn assign(api: &mut Api) {
     }
 }
 
-/// Names values (fields, parameters, methods) in one scope, avoiding `reserved`.
-fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, reserved: &[&str]) {
+/// Names values (fields, parameters, methods) in one scope, avoiding `reserved`; returns the
+/// names now taken in that scope.
+fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, reserved: &[&str]) -> BTreeSet<String> {
     let mut used: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
     for n in names {
         let mut base = value_ident(n.wire.trim_end_matches("[]"));
@@ -115,6 +121,7 @@ fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, reserved: &[&str])
         }
         n.rust = unique(base, &mut used, numbered_value);
     }
+    used
 }
 
 /// `foo_2` for `foo`, and `type_2` (not `type__2`) for a suffixed keyword.

@@ -237,7 +237,7 @@ fn typed_setter(
     builder: &proc_macro2::Ident,
 ) -> Option<TokenStream> {
     let name = ident(&p.name.rust);
-    let raw = format_ident!("{}_raw", p.name.rust.trim_end_matches('_'));
+    let raw = ident(&p.raw_setter);
     let [fields_enum, relations_enum, count_enum] = v.enum_names.clone().map(|n| ident(&n));
     let list_setter = |enum_ty: &proc_macro2::Ident, what: &str| {
         let doc = format!(" Adds {what} (`{}`).", p.name.wire);

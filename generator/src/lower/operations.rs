@@ -140,6 +140,7 @@ impl<'a> Lowerer<'a> {
                         ..Docs::default()
                     },
                     role: None,
+                    raw_setter: String::new(),
                 });
                 self.fallback(op_ptr, format!("path parameter `{name}` is not declared; typed as a string"));
             }
@@ -252,6 +253,7 @@ impl<'a> Lowerer<'a> {
             explode,
             docs: docs_of(p),
             role,
+            raw_setter: String::new(),
         }))
     }
 

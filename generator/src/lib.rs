@@ -1,7 +1,7 @@
 //! cirqll-codegen: generates idiomatic, self-contained Rust clients from OpenAPI 3.0 documents.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`load`] → [`resolve`] → [`lower`] (into [`ir`]) → [`naming`] → [`emit`] → [`write`].
+//! [`load`] → [`resolve`] → [`lower`] (into [`ir`]) → [`naming`] → [`emit`] → [`write`](mod@write).
 //! See `ARCHITECTURE.md` at the repository root for the codemap and invariants.
 
 #![deny(missing_docs)]

@@ -2,13 +2,12 @@
 //!
 //! [`validate`] walks the whole document once and rejects dangling or external `$ref`s,
 //! duplicate operationIds and reference cycles that no value could ever satisfy (through
-//! required, non-nullable properties or plain aliases). [`Components`] then follows local
-//! references for the lowering stage; after `validate` succeeds its lookups cannot fail on
-//! a dangling reference.
+//! required, non-nullable properties or plain aliases). After it succeeds, every local
+//! reference the lowering stage follows exists.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::ReferenceOr;
 
 use crate::error::{pointer_segment, Error, Location, Result};
 use crate::load::LoadedSpec;
@@ -201,87 +200,11 @@ fn forced_refs(schema: &serde_json::Value, pointer: &str, out: &mut Vec<(String,
 }
 
 fn component_ref(v: &serde_json::Value) -> Option<String> {
-    v.get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
-        .map(|s| unescape_uri(s).replace("~1", "/").replace("~0", "~"))
-}
-
-/// Follows local references into `components`.
-pub struct Components<'a> {
-    doc: &'a OpenAPI,
+    ref_name(v.get("$ref")?.as_str()?, "schemas")
 }
 
 /// Name of the component a `#/components/<kind>/<name>` reference points to.
 pub fn ref_name(reference: &str, kind: &str) -> Option<String> {
     let prefix = format!("#/components/{kind}/");
     reference.strip_prefix(prefix.as_str()).map(|s| unescape_uri(s).replace("~1", "/").replace("~0", "~"))
-}
-
-const MAX_REF_HOPS: usize = 32;
-
-impl<'a> Components<'a> {
-    /// Wraps a document.
-    pub fn new(doc: &'a OpenAPI) -> Self {
-        Components { doc }
-    }
-
-    /// The component schema called `name`.
-    pub fn schema(&self, name: &str) -> Option<&'a ReferenceOr<Schema>> {
-        self.doc.components.as_ref()?.schemas.get(name)
-    }
-
-    /// Follows a parameter reference chain.
-    pub fn parameter(&self, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
-        let mut cur = p;
-        for _ in 0..MAX_REF_HOPS {
-            match cur {
-                ReferenceOr::Item(p) => return Some(p),
-                ReferenceOr::Reference { reference } => {
-                    cur = self.doc.components.as_ref()?.parameters.get(&ref_name(reference, "parameters")?)?;
-                }
-            }
-        }
-        None
-    }
-
-    /// Follows a request-body reference chain.
-    pub fn request_body(&self, b: &'a ReferenceOr<RequestBody>) -> Option<&'a RequestBody> {
-        let mut cur = b;
-        for _ in 0..MAX_REF_HOPS {
-            match cur {
-                ReferenceOr::Item(b) => return Some(b),
-                ReferenceOr::Reference { reference } => {
-                    cur = self.doc.components.as_ref()?.request_bodies.get(&ref_name(reference, "requestBodies")?)?;
-                }
-            }
-        }
-        None
-    }
-
-    /// Follows a response reference chain.
-    pub fn response(&self, r: &'a ReferenceOr<Response>) -> Option<&'a Response> {
-        let mut cur = r;
-        for _ in 0..MAX_REF_HOPS {
-            match cur {
-                ReferenceOr::Item(r) => return Some(r),
-                ReferenceOr::Reference { reference } => {
-                    cur = self.doc.components.as_ref()?.responses.get(&ref_name(reference, "responses")?)?;
-                }
-            }
-        }
-        None
-    }
-
-    /// Follows a schema reference chain to the schema object (for reading its properties).
-    pub fn schema_deref(&self, s: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-        let mut cur = s;
-        for _ in 0..MAX_REF_HOPS {
-            match cur {
-                ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference } => cur = self.schema(&ref_name(reference, "schemas")?)?,
-            }
-        }
-        None
-    }
 }

@@ -1,7 +1,7 @@
 //! Stage 6 — write: replace the generated crate on disk, or compare it in memory.
 //!
 //! The generator owns every path of the output directory except [`is_owned`]'s exceptions
-//! (`tests/`, `examples/`, `benches/`, `target/` and `CHANGELOG.md`), which hold hand-written
+//! (`tests/`, `examples/`, `benches/`, `target/`, `CHANGELOG.md` and dot-files), which hold hand-written
 //! files and are carried over untouched. Writing renders into a staging directory beside the
 //! output and swaps it in with renames, so a failure leaves the previous output as it was.
 

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::root;
 
 struct Input {
-    name: &'static str,
+    name: String,
     spec: PathBuf,
     operations: usize,
 }
@@ -283,7 +283,10 @@ fn timed(argv: &[String], out: &Path) -> Result<(f64, f64)> {
     let wall = started.elapsed().as_secs_f64();
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
-        bail!("{}", err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("failed").trim());
+        // A panic's own line says more than the backtrace hint printed after it.
+        let line =
+            err.lines().find(|l| l.contains("panicked")).or_else(|| err.lines().rev().find(|l| !l.trim().is_empty()));
+        bail!("{}", line.unwrap_or("failed").trim());
     }
     let text = std::fs::read_to_string(&report)?;
     let kb: f64 = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0.0);
@@ -377,9 +380,17 @@ pub fn run(args: &[String]) -> Result<bool> {
     }
     let tools_dir = root.join(".tools/node_modules");
     let mut inputs = vec![
-        Input { name: "cirqll", spec: root.join("spec/cirqll.yaml"), operations: 0 },
-        Input { name: "petstore", spec: tools_dir.join("@readme/oas-examples/3.0/json/petstore.json"), operations: 0 },
-        Input { name: "github", spec: tools_dir.join("@octokit/openapi/generated/api.github.com.json"), operations: 0 },
+        Input { name: "cirqll".into(), spec: root.join("spec/cirqll.yaml"), operations: 0 },
+        Input {
+            name: "petstore".into(),
+            spec: tools_dir.join("@readme/oas-examples/3.0/json/petstore.json"),
+            operations: 0,
+        },
+        Input {
+            name: "github".into(),
+            spec: tools_dir.join("@octokit/openapi/generated/api.github.com.json"),
+            operations: 0,
+        },
     ];
     inputs.retain(|i| only.as_deref().is_none_or(|o| o == i.name));
     let dir = root.join("target/bench/specs");
@@ -396,15 +407,12 @@ pub fn run(args: &[String]) -> Result<bool> {
                 continue;
             }
         };
+        let double = doubled(&spec);
         let double_path = dir.join(format!("{}-x2.json", input.name));
-        std::fs::write(&double_path, serde_json::to_vec(&doubled(&spec))?)?;
+        std::fs::write(&double_path, serde_json::to_vec(&double)?)?;
+        let double_name = format!("{}-x2", input.name);
         all.push(Input { operations: count_operations(&spec), ..input });
-        let d = doubled(&spec);
-        all.push(Input {
-            name: Box::leak(format!("{}-x2", all.last().map(|i| i.name).unwrap_or("")).into_boxed_str()),
-            spec: double_path,
-            operations: count_operations(&d),
-        });
+        all.push(Input { name: double_name, spec: double_path, operations: count_operations(&double) });
     }
     let tools = tools(&root);
     let mut table: Vec<(String, &'static str, Outcome)> = Vec::new();
@@ -416,7 +424,7 @@ pub fn run(args: &[String]) -> Result<bool> {
                 continue;
             }
             let check = with_check && !input.name.ends_with("-x2");
-            let outcome = measure(&root, tool, &input.spec, input.name, runs, check);
+            let outcome = measure(&root, tool, &input.spec, &input.name, runs, check);
             print_row(input, tool.name, &outcome);
             table.push((input.name.to_owned(), tool.name, outcome));
         }
@@ -488,7 +496,7 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
     }
     for input in inputs.iter().filter(|i| !i.name.ends_with("-x2")) {
         let x2 = format!("{}-x2", input.name);
-        if let (Some(a), Some(b)) = (ours(input.name), ours(&x2)) {
+        if let (Some(a), Some(b)) = (ours(&input.name), ours(&x2)) {
             let r = b.wall_s / a.wall_s.max(1e-9);
             println!(
                 "{}: twice the spec takes {r:.2}x the time (target about 2x, linear): {}",

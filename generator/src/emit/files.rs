@@ -42,7 +42,7 @@ pub fn cargo_toml(api: &Api, opts: &EmitOptions, uses_uuid: bool) -> Result<Stri
         homepage: meta.homepage.as_deref().map(toml_str),
         documentation: toml_str(&format!("https://docs.rs/{}", opts.crate_name)),
         keywords: list(&meta.keywords),
-        categories: list(if meta.categories.is_empty() { &[] } else { &meta.categories }),
+        categories: list(&meta.categories),
         uses_uuid,
     };
     view.render().map_err(|e| Error::Template { template: "Cargo.toml.j2".into(), message: e.to_string() })

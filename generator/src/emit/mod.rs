@@ -230,13 +230,13 @@ fn mentions_ref(r: &TypeRef, needle: &TypeRef) -> bool {
 }
 
 fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
-    let inner = mentions_ref;
     match &t.kind {
         TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| inner(&f.ty, needle)) || s.additional.as_ref().is_some_and(|a| inner(a, needle))
+            s.fields.iter().any(|f| mentions_ref(&f.ty, needle))
+                || s.additional.as_ref().is_some_and(|a| mentions_ref(a, needle))
         }
-        TypeKind::Union(u) => u.variants.iter().any(|v| inner(&v.ty, needle)),
-        TypeKind::Alias(a) => inner(a, needle),
+        TypeKind::Union(u) => u.variants.iter().any(|v| mentions_ref(&v.ty, needle)),
+        TypeKind::Alias(a) => mentions_ref(a, needle),
         TypeKind::Enum(_) => false,
     }
 }

@@ -34,7 +34,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
         servers: cx.servers.clone(),
         types: std::mem::take(&mut cx.types),
         tags,
-        oauth2: cx.oauth2()?,
+        oauth2: cx.oauth2(),
         datetime_format: str_at(&spec.raw, "/x-datetime-format").map(str::to_owned),
         rate_limit: cx.rate_limit(),
         filter_syntax: cx.filter_syntax.take(),
@@ -121,10 +121,8 @@ impl<'a> Lowerer<'a> {
         (cur, ptr)
     }
 
-    fn oauth2(&self) -> Result<Option<OAuth2>> {
-        let Some(schemes) = self.node("#/components/securitySchemes").and_then(Value::as_object) else {
-            return Ok(None);
-        };
+    fn oauth2(&self) -> Option<OAuth2> {
+        let schemes = self.node("#/components/securitySchemes").and_then(Value::as_object)?;
         for (name, scheme) in schemes {
             let ptr = format!("#/components/securitySchemes/{}", crate::error::pointer_segment(name));
             let (scheme, _) = self.deref(scheme, &ptr);
@@ -144,7 +142,7 @@ impl<'a> Lowerer<'a> {
                     );
                 }
             }
-            return Ok(Some(OAuth2 {
+            return Some(OAuth2 {
                 authorization_url: flow.get("authorizationUrl").and_then(Value::as_str).unwrap_or_default().to_owned(),
                 refresh_url: flow
                     .get("refreshUrl")
@@ -153,9 +151,9 @@ impl<'a> Lowerer<'a> {
                     .unwrap_or_else(|| token_url.clone()),
                 token_url,
                 scopes,
-            }));
+            });
         }
-        Ok(None)
+        None
     }
 }
 

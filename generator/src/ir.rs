@@ -106,6 +106,23 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Example from the spec, as JSON, if any.
     pub example: Option<serde_json::Value>,
+    /// Which ways the client moves values of this type; set by lowering's last pass.
+    pub wire_use: WireUse,
+}
+
+/// Which ways the client moves values of a type, and so which serde impls it always needs.
+///
+/// A type reachable from a request body or parameter is `sent` (it needs `Serialize`); one
+/// reachable from a response, a page item or a partial view is `received` (`Deserialize`). A type
+/// no operation reaches (GitHub's webhook payloads) counts as received: parsing payloads pushed
+/// to you is its likelier use. The other direction is compiled only with the crate's
+/// `full-serde` feature, which halves the serde code users compile for a typical API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WireUse {
+    /// Serialized by the client.
+    pub sent: bool,
+    /// Deserialized by the client.
+    pub received: bool,
 }
 
 /// The shape of a named type.

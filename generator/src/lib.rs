@@ -66,11 +66,24 @@ impl Generated {
 
 /// Loads, validates, lowers and names a spec: the IR the emitters (and [`diff`]) read.
 pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
+    analyze(path, bytes).map(|(api, _)| api)
+}
+
+/// [`analyze_bytes`], also returning the loaded spec. The shape check against openapiv3 runs
+/// on a second thread beside resolving, lowering and naming, which read only the JSON tree; its
+/// error, being the most basic, wins over theirs.
+fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, load::LoadedSpec)> {
     let spec = load::load_bytes(path, bytes)?;
-    resolve::validate(&spec)?;
-    let mut api = lower::lower(&spec)?;
-    naming::assign(&mut api);
-    Ok(api)
+    let (shape, api) = std::thread::scope(|scope| {
+        let shape = scope.spawn(|| load::check_shape(&spec, bytes));
+        let api = resolve::validate(&spec).and_then(|()| lower::lower(&spec)).map(|mut api| {
+            naming::assign(&mut api);
+            api
+        });
+        (shape.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), api)
+    });
+    shape?;
+    Ok((api?, spec))
 }
 
 /// Generates a crate from the spec at `spec`.
@@ -81,10 +94,7 @@ pub fn generate_file(spec: &Path, opts: &Options) -> Result<Generated> {
 
 /// Generates a crate from spec text; `path` names the spec in messages and headers.
 pub fn generate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Generated> {
-    let spec = load::load_bytes(path, bytes)?;
-    resolve::validate(&spec)?;
-    let mut api = lower::lower(&spec)?;
-    naming::assign(&mut api);
+    let (api, spec) = analyze(path, bytes)?;
     let emit_opts = emit::EmitOptions {
         crate_name: opts.crate_name.clone(),
         crate_version: api.crate_meta.version.clone().unwrap_or_else(|| opts.crate_version.clone()),

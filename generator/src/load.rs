@@ -1,7 +1,10 @@
-//! Stage 1 — load: read a YAML or JSON file into `openapiv3::OpenAPI`.
+//! Stage 1 — load: read a YAML or JSON file into a JSON tree, and check its shape against
+//! `openapiv3::OpenAPI`.
 //!
 //! Refuses anything that is not OpenAPI 3.0.x with a located message. Parse errors carry the
 //! JSON pointer of the node being read and, from the YAML/JSON parser, `line:column`.
+//! Later stages read the tree; the shape check ([`check_shape`]) is separate so that it can run
+//! beside them on another core.
 
 use std::path::{Path, PathBuf};
 
@@ -14,28 +17,26 @@ use crate::error::{pointer_segment, Error, Location, Result};
 pub struct LoadedSpec {
     /// The file it came from.
     pub file: PathBuf,
-    /// The typed document.
-    pub doc: openapiv3::OpenAPI,
-    /// The same document as a JSON tree (used to find every `$ref`).
+    /// The document as a JSON tree, which every later stage reads.
     pub raw: serde_json::Value,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
 }
 
-/// Reads and parses `path`.
+/// Reads, parses and shape-checks `path`.
 pub fn load_file(path: &Path) -> Result<LoadedSpec> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
-    load_bytes(path, &bytes)
+    let spec = load_bytes(path, &bytes)?;
+    check_shape(&spec, &bytes)?;
+    Ok(spec)
 }
 
-/// Parses spec text; `path` is used only in messages.
+/// Parses spec text into a tree and checks its version; `path` is used only in messages.
+/// Call [`check_shape`] on the result before trusting it as OpenAPI.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let sha256 = hex(&Sha256::digest(bytes));
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::Parse {
-        location: loc(path, "#", None),
-        message: format!("the file is not UTF-8 text: {e}"),
-    })?;
-    let is_json = text.trim_start().starts_with('{');
+    let text = utf8(path, bytes)?;
+    let is_json = is_json(text);
     let raw: serde_json::Value = if is_json {
         serde_json::from_str(text).map_err(|e| Error::Parse {
             location: loc(path, "#", Some((e.line(), e.column()))),
@@ -48,17 +49,37 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         })?
     };
     check_version(path, &raw)?;
-    // Fast path: read the typed document from the tree already parsed. Only when that fails
-    // is the text parsed again, with path tracking, to locate the error.
-    if let Ok(doc) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
-        return Ok(LoadedSpec { file: path.to_owned(), doc, raw, sha256 });
+    Ok(LoadedSpec { file: path.to_owned(), raw, sha256 })
+}
+
+fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| Error::Parse {
+        location: loc(path, "#", None),
+        message: format!("the file is not UTF-8 text: {e}"),
+    })
+}
+
+fn is_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// Checks that the document has the shape of an OpenAPI 3.0 document (every object where the
+/// specification puts one, with the right field types), by reading it as `openapiv3::OpenAPI`.
+/// `bytes` is the text `spec` was parsed from: on failure it is parsed again with path tracking,
+/// so the error names the offending node's JSON pointer and `line:column`.
+pub fn check_shape(spec: &LoadedSpec, bytes: &[u8]) -> Result<()> {
+    // Fast path: read the typed document from the tree already parsed.
+    if <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec.raw).is_ok() {
+        return Ok(());
     }
-    let doc: openapiv3::OpenAPI = if is_json {
+    let (path, raw) = (spec.file.as_path(), &spec.raw);
+    let text = utf8(path, bytes)?;
+    let _: openapiv3::OpenAPI = if is_json(text) {
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let pointer = to_pointer(e.path());
             let inner = e.into_inner();
-            let (pointer, message) = refine(&raw, pointer, strip_position(&inner.to_string()));
+            let (pointer, message) = refine(raw, pointer, strip_position(&inner.to_string()));
             Error::Parse {
                 location: loc(path, &pointer, Some((inner.line(), inner.column()))),
                 message: format!("not a valid OpenAPI 3.0 document: {message}"),
@@ -69,14 +90,14 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         serde_path_to_error::deserialize(de).map_err(|e| {
             let pointer = to_pointer(e.path());
             let inner = e.into_inner();
-            let (pointer, message) = refine(&raw, pointer, strip_position(&inner.to_string()));
+            let (pointer, message) = refine(raw, pointer, strip_position(&inner.to_string()));
             Error::Parse {
                 location: loc(path, &pointer, inner.location().map(|l| (l.line(), l.column()))),
                 message: format!("not a valid OpenAPI 3.0 document: {message}"),
             }
         })?
     };
-    Ok(LoadedSpec { file: path.to_owned(), doc, raw, sha256 })
+    Ok(())
 }
 
 /// openapiv3 reads some maps through custom deserializers, which hide the path below them.

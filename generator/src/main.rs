@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generate an idiomatic Rust client crate from an OpenAPI 3.0 document.
 #[derive(Parser)]
 #[command(

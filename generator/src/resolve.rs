@@ -7,8 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::ReferenceOr;
-
 use crate::error::{pointer_segment, Error, Location, Result};
 use crate::load::LoadedSpec;
 
@@ -77,15 +75,20 @@ fn unescape_uri(s: &str) -> String {
 }
 
 fn check_operation_ids(spec: &LoadedSpec) -> Result<()> {
+    // The methods of a path item, in the order openapiv3 lists them.
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in spec.doc.paths.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
+    let Some(paths) = spec.raw.get("paths").and_then(|p| p.as_object()) else { return Ok(()) };
+    for (path, item) in paths {
+        if item.get("$ref").is_some() {
             continue;
-        };
-        for (method, op) in item.iter() {
-            let Some(id) = &op.operation_id else { continue };
+        }
+        for method in METHODS {
+            let Some(id) = item.get(method).and_then(|op| op.get("operationId")).and_then(|id| id.as_str()) else {
+                continue;
+            };
             let pointer = format!("#/paths/{}/{method}/operationId", pointer_segment(path));
-            if let Some(first) = seen.insert(id.clone(), pointer.clone()) {
+            if let Some(first) = seen.insert(id.to_owned(), pointer.clone()) {
                 return Err(Error::Invalid {
                     location: Location { file: spec.file.clone(), pointer, line_col: None },
                     message: format!("duplicate operationId `{id}` (first used at {first})"),

@@ -3,7 +3,8 @@
 /// Partial `ChanceList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Chance records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChanceListPartial {
     /// Page size that was applied.
     ///

@@ -3,7 +3,8 @@
 /// A sales opportunity (deal) with a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields. Fields taken from the request body that the docs printed on the Contract Update page (REFERENCE §6.1, defect 1), which matches a chance.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChanceResponse {
     /// Unique identifier.
     ///

@@ -5,7 +5,8 @@
 /// A sales opportunity (deal) with a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields. Fields taken from the request body that the docs printed on the Contract Update page (REFERENCE §6.1, defect 1), which matches a chance.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChanceResponsePartial {
     /// Unique identifier.
     ///

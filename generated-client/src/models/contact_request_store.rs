@@ -3,7 +3,8 @@
 /// Request body to create a contact.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContactRequestStore {
     /// User responsible for this contact.
     ///

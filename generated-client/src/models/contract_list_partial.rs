@@ -3,7 +3,8 @@
 /// Partial `ContractList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Contract records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContractListPartial {
     /// Page size that was applied.
     ///

@@ -3,7 +3,8 @@
 /// Request body to create a contract.
 ///
 /// Inferred: The request schema is not documented: the body on the Contract Update page is the Chance schema (REFERENCE §7 defect 1); derived from the documented Contract response fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContractRequestStore {
     /// Name of the contract.
     ///

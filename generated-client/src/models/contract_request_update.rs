@@ -3,7 +3,8 @@
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a contract.
 ///
 /// Inferred: The request schema is not documented: the body on the Contract Update page is the Chance schema (REFERENCE §7 defect 1); derived from the documented Contract response fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContractRequestUpdate {
     /// Name of the contract.
     ///

@@ -3,7 +3,8 @@
 /// Partial `ContractResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A contract with a customer (the one resource whose fields are documented).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContractResponsePartial {
     /// Unique identifier.
     ///

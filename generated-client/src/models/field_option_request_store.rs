@@ -3,7 +3,8 @@
 /// Request body to create a fieldOption.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldOptionRequestStore {
     /// Field this option belongs to.
     ///

@@ -3,7 +3,8 @@
 /// Partial `FieldValueList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of FieldValue records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueListPartial {
     /// Page size that was applied.
     ///

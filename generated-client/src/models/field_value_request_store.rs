@@ -3,7 +3,8 @@
 /// Request body to create a fieldValue.
 ///
 /// Inferred: Field values are written through the parent record; schema inferred.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueRequestStore {
     /// Custom field definition.
     ///

@@ -5,7 +5,8 @@
 /// The value of one custom field on one record (documentation page "Field Values").
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueResponsePartial {
     /// Unique identifier.
     ///

@@ -3,7 +3,8 @@
 /// The authenticated user's profile, with their company.
 ///
 /// Inferred: The docs say `me` returns the profile and the company; the field list is not documented.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MeResponse {
     /// Unique identifier.
     ///

@@ -3,7 +3,8 @@
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a task.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TaskRequestUpdate {
     /// What has to be done.
     ///

@@ -3,7 +3,8 @@
 /// A personal to-do item of a user (the docs' menu called it "To-do" earlier).
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TodoResponse {
     /// Unique identifier.
     ///

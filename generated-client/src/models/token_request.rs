@@ -39,6 +39,7 @@ impl ::serde::Serialize for TokenRequest {
         ::serde::Serialize::serialize(&value, s)
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for TokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,

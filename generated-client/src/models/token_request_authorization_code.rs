@@ -3,7 +3,8 @@
 /// Exchange an authorization code for a token pair (Token Create).
 ///
 /// Inferred: Standard OAuth2 (RFC 6749) field names; Cirqll's token page body was not available.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TokenRequestAuthorizationCode {
     /// Always `authorization_code`.
     pub grant_type: crate::models::TokenRequestAuthorizationCodeGrantType,

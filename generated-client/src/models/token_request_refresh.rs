@@ -3,7 +3,8 @@
 /// Trade a refresh token for a new token pair (Token Refresh).
 ///
 /// Inferred: Standard OAuth2 (RFC 6749) field names; Cirqll's token page body was not available.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TokenRequestRefresh {
     /// Always `refresh_token`.
     pub grant_type: crate::models::TokenRequestRefreshGrantType,

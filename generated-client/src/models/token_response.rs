@@ -3,7 +3,8 @@
 /// A token pair.
 ///
 /// Inferred: Laravel Passport's token response; access/refresh token names and lifetimes are documented, the other fields are standard OAuth2.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TokenResponse {
     /// Always `Bearer`.
     pub token_type: ::std::string::String,

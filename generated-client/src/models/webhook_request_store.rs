@@ -3,7 +3,8 @@
 /// Request body to create a webhook.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct WebhookRequestStore {
     /// Where events are delivered.
     ///

@@ -552,8 +552,32 @@ fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, 
                 },
             )
         }
+        _ if distinct.iter().filter(|t| t.is_some()).count() == 1 => {
+            // One body shape, and statuses without a body (GitHub's `304 Not Modified`).
+            let shape = distinct.iter().copied().find(|t| t.is_some()).unwrap_or(&None);
+            let ty = value_ty(shape);
+            let dec = decode_one(shape);
+            let arms = typed.iter().map(|s| {
+                let pat = status_pattern(&s.status);
+                if s.ty.is_some() {
+                    quote!(#pat => ::std::option::Option::Some(#dec.map(::std::option::Option::Some)),)
+                } else {
+                    quote!(#pat => ::std::option::Option::Some(::std::result::Result::Ok(::std::option::Option::None)),)
+                }
+            });
+            (
+                quote!(::std::option::Option<#ty>),
+                quote! {
+                    match status {
+                        #(#arms)*
+                        _ => ::std::option::Option::None,
+                    }
+                },
+            )
+        }
         _ => {
-            // Several success shapes: decode by status into the first matching shape's JSON.
+            // Several body shapes: each status's body is checked against its shape, then kept
+            // as JSON.
             let arms = typed.iter().map(|s| {
                 let pat = status_pattern(&s.status);
                 let dec = match &s.ty {
@@ -561,7 +585,7 @@ fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, 
                     Some(TypeRef::Binary) => quote!(::std::result::Result::Ok(::serde_json::Value::String(::std::string::String::from_utf8_lossy(body).into_owned()))),
                     Some(t) => {
                         let ty = rust_type(api, t);
-                        quote!(crate::runtime::error::decode_json::<#ty>(body, #template, status).and_then(|v| ::serde_json::to_value(v).map_err(|e| crate::Error::Config(e.to_string()))))
+                        quote!(crate::runtime::error::decode_json::<#ty>(body, #template, status).and_then(|_| crate::runtime::error::decode_json::<::serde_json::Value>(body, #template, status)))
                     }
                 };
                 quote!(#pat => ::std::option::Option::Some(#dec),)

@@ -25,6 +25,7 @@ struct CargoToml {
     keywords: String,
     categories: String,
     uses_uuid: bool,
+    full_serde_feature: &'static str,
 }
 
 /// `Cargo.toml` of the generated crate. Package metadata comes from the spec's
@@ -44,6 +45,7 @@ pub fn cargo_toml(api: &Api, opts: &EmitOptions, uses_uuid: bool) -> Result<Stri
         keywords: list(&meta.keywords),
         categories: list(&meta.categories),
         uses_uuid,
+        full_serde_feature: super::types::FULL_SERDE_FEATURE,
     };
     view.render().map_err(|e| Error::Template { template: "Cargo.toml.j2".into(), message: e.to_string() })
 }

@@ -77,14 +77,44 @@ fn struct_has_default(s: &Struct) -> bool {
     s.fields.iter().all(|f| !f.required || f.nullable || (has_default(&f.ty) && !f.boxed))
 }
 
+/// Cargo feature of generated crates that compiles every serde impl, whichever way the API
+/// moves the type (see [`WireUse`]).
+pub const FULL_SERDE_FEATURE: &str = "full-serde";
+
+/// Serde derives of a type: those its [`WireUse`] needs go into the `#[derive]` list (the first
+/// result, each followed by a comma); the others are compiled only with [`FULL_SERDE_FEATURE`]
+/// (the second result, whole attributes).
+fn serde_derives(u: WireUse) -> (TokenStream, TokenStream) {
+    let (mut always, mut optional) = (Vec::new(), Vec::new());
+    for (needed, derive) in [(u.sent, quote!(::serde::Serialize)), (u.received, quote!(::serde::Deserialize))] {
+        if needed {
+            always.push(derive);
+        } else {
+            optional.push(derive);
+        }
+    }
+    let optional = if optional.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(#(#optional),*))])
+    };
+    (quote!(#(#always,)*), optional)
+}
+
+/// `#[cfg(feature = "full-serde")]` for a hand-written serde impl the type's use does not need.
+fn serde_gate(needed: bool) -> Option<TokenStream> {
+    (!needed).then(|| quote!(#[cfg(feature = #FULL_SERDE_FEATURE)]))
+}
+
 /// The source of one model file.
 pub fn model(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name.rust);
     let docs = doc_attrs(&def.docs, &format!("`{}`", def.name.wire));
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, docs, s),
+        TypeKind::Struct(s) => struct_def(api, &name, docs, s, def.wire_use),
+        // Enums are small and also travel as parameters and filter values: both impls, always.
         TypeKind::Enum(e) => enum_def(&name, docs, e),
-        TypeKind::Union(u) => union_def(api, &name, docs, u),
+        TypeKind::Union(u) => union_def(api, &name, docs, u, def.wire_use),
         TypeKind::Alias(t) => {
             let ty = rust_type(api, t);
             quote! { #docs pub type #name = #ty; }
@@ -92,7 +122,7 @@ pub fn model(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct, wire_use: WireUse) -> TokenStream {
     let mut fields = Vec::new();
     let default = struct_has_default(s);
     for f in &s.fields {
@@ -132,9 +162,11 @@ fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct) -> TokenSt
     let eq = s.fields.iter().all(|f| is_eq(api, &f.ty, 0)) && s.additional.as_ref().is_none_or(|t| is_eq(api, t, 0));
     let eq = eq.then(|| quote!(Eq,));
     let default = default.then(|| quote!(Default,));
+    let (serde, optional_serde) = serde_derives(wire_use);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #eq #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #default #serde)]
+        #optional_serde
         pub struct #name {
             #(#fields)*
         }
@@ -227,7 +259,7 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
     }
 }
 
-fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
+fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union, wire_use: WireUse) -> TokenStream {
     let variants: Vec<Ident> = u.variants.iter().map(|v| ident(&v.name.rust)).collect();
     let types: Vec<TokenStream> = u
         .variants
@@ -247,6 +279,7 @@ fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union) -> TokenStre
     match &u.discriminator {
         Some(tag) => {
             let tags: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+            let (ser_gate, de_gate) = (serde_gate(wire_use.sent), serde_gate(wire_use.received));
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq)]
@@ -256,6 +289,7 @@ fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union) -> TokenStre
                     /// A variant this client does not know yet, kept as JSON.
                     #unknown_name(::serde_json::Value),
                 }
+                #ser_gate
                 impl ::serde::Serialize for #name {
                     fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                         let (tag, value) = match self {
@@ -269,6 +303,7 @@ fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union) -> TokenStre
                         ::serde::Serialize::serialize(&value, s)
                     }
                 }
+                #de_gate
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
@@ -288,9 +323,11 @@ fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union) -> TokenStre
                     #unknown_name(::serde_json::Value),
                 }
             });
+            let (serde, optional_serde) = serde_derives(wire_use);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #serde)]
+                #optional_serde
                 #[serde(untagged)]
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name {

@@ -5,8 +5,11 @@
 //! Rust type: more code to compile and more names for users to learn. Two types have the same
 //! shape when their kind, wire names, flags, defaults and referenced types are equal; docs and
 //! names do not count. Inline types merge into an equal component schema or into the first
-//! equal inline type; component schemas are never merged away, because their names are API.
-//! Merging repeats until nothing changes, since merged children can make parents equal.
+//! equal inline type. Component schemas are never merged away, because their names are API: a
+//! component equal to an earlier one becomes a type alias of it (GitHub's `nullable-simple-user`
+//! is `pub type NullableSimpleUser = SimpleUser;`), which costs nothing to compile and lets
+//! values pass between the two. Merging repeats until nothing changes, since merged children can
+//! make parents equal.
 
 use std::collections::BTreeMap;
 
@@ -16,8 +19,9 @@ use crate::ir::*;
 pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
     let n = api.types.len();
     let is_component: Vec<bool> = (0..n).map(|i| components.contains(&i)).collect();
-    // rep[i]: the type that stands for i.
+    // rep[i]: the type that stands for i; alias[i]: i is a component kept as an alias of rep[i].
     let mut rep: Vec<TypeId> = (0..n).collect();
+    let mut alias = vec![false; n];
     loop {
         let mut first: BTreeMap<String, TypeId> = BTreeMap::new();
         let mut changed = false;
@@ -29,11 +33,11 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
             }
             let key = shape_key(&api.types[i].kind, &rep);
             match first.get(&key) {
-                Some(&r) if !is_component[i] => {
+                Some(&r) => {
                     rep[i] = r;
+                    alias[i] = is_component[i];
                     changed = true;
                 }
-                Some(_) => {}
                 None => {
                     first.insert(key, i);
                 }
@@ -54,19 +58,23 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
     if rep.iter().enumerate().all(|(i, &r)| i == r) {
         return;
     }
-    // Compact: keep survivors in order and renumber every reference.
+    // Compact: keep survivors and aliases in order and renumber every reference. References to
+    // an alias keep naming the alias, so the code reads as the spec does.
     let mut new_index = vec![usize::MAX; n];
     let mut kept = Vec::new();
     for (i, def) in std::mem::take(&mut api.types).into_iter().enumerate() {
-        if rep[i] == i {
+        if rep[i] == i || alias[i] {
             new_index[i] = kept.len();
             kept.push(def);
         }
     }
-    let remap = |id: &mut TypeId| *id = new_index[rep[*id]];
+    let remap = |id: &mut TypeId| *id = if alias[*id] { new_index[*id] } else { new_index[rep[*id]] };
     api.types = kept;
     for def in &mut api.types {
         for_each_in_kind(&mut def.kind, &mut |t| remap_ref(t, &remap));
+    }
+    for (i, _) in alias.iter().enumerate().filter(|(_, &a)| a) {
+        api.types[new_index[i]].kind = TypeKind::Alias(TypeRef::Named(new_index[rep[i]]));
     }
     for op in api.tags.iter_mut().flat_map(|t| t.operations.iter_mut()) {
         for p in &mut op.params {

@@ -47,7 +47,14 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(crate) fn push_type(&mut self, wire: String, docs: Docs, kind: TypeKind) -> TypeId {
-        self.types.push(TypeDef { name: Name::wire(wire), module: String::new(), docs, kind, example: None });
+        self.types.push(TypeDef {
+            name: Name::wire(wire),
+            module: String::new(),
+            docs,
+            kind,
+            example: None,
+            wire_use: WireUse::default(),
+        });
         self.types.len() - 1
     }
 

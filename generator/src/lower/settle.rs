@@ -1,7 +1,7 @@
-//! Post-passes over the lowered types: read/write-only per direction, and boxing of
-//! containment cycles so every type has a finite size.
+//! Post-passes over the lowered types: read/write-only per direction, boxing of containment
+//! cycles so every type has a finite size, and which way each type travels ([`WireUse`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::Lowerer;
 use crate::ir::*;
@@ -15,8 +15,8 @@ impl<'a> Lowerer<'a> {
         let req_roots: Vec<TypeId> = ops().filter_map(|o| o.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
         let resp_roots: Vec<TypeId> =
             ops().flat_map(|o| o.success.iter()).filter_map(|s| s.ty.as_ref()).flat_map(named_in).collect();
-        let in_req = self.reach(&req_roots);
-        let in_resp = self.reach(&resp_roots);
+        let in_req = reach(&self.types, &req_roots);
+        let in_resp = reach(&self.types, &resp_roots);
         let mut twins: BTreeMap<TypeId, TypeId> = BTreeMap::new();
         for id in 0..self.types.len() {
             let TypeKind::Struct(s) = &self.types[id].kind else {
@@ -25,7 +25,7 @@ impl<'a> Lowerer<'a> {
             if !s.fields.iter().any(|f| f.read_only || f.write_only) {
                 continue;
             }
-            let (req, resp) = (in_req.contains(&id), in_resp.contains(&id));
+            let (req, resp) = (in_req[id], in_resp[id]);
             if req && resp {
                 let mut twin = self.types[id].clone();
                 twin.name = Name::wire(format!("{}.request", twin.name.wire));
@@ -49,19 +49,41 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
+}
 
-    /// Every named type reachable from `roots`.
-    fn reach(&self, roots: &[TypeId]) -> BTreeSet<TypeId> {
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<TypeId> = roots.to_vec();
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
-                continue;
-            }
-            stack.extend(children(&self.types[id].kind, false));
-        }
-        seen
+/// Sets every type's [`WireUse`] from what the operations send and receive (see its docs).
+pub(crate) fn mark_wire_use(api: &mut Api) {
+    let ops = || api.tags.iter().flat_map(|t| t.operations.iter());
+    let sent_roots: Vec<TypeId> = ops()
+        .flat_map(|o| o.params.iter().map(|p| &p.ty).chain(o.body.as_ref().map(|b| &b.ty)))
+        .flat_map(named_in)
+        .collect();
+    let mut received_roots: Vec<TypeId> = ops()
+        .flat_map(|o| o.success.iter().filter_map(|s| s.ty.as_ref()).chain(o.pagination.as_ref().map(|p| &p.item)))
+        .flat_map(named_in)
+        .chain(api.query_vocabularies.iter().flat_map(|v| [v.full_type, v.partial_type]))
+        .collect();
+    let sent = reach(&api.types, &sent_roots);
+    let mut received = reach(&api.types, &received_roots);
+    received_roots = (0..api.types.len()).filter(|id| !sent[*id] && !received[*id]).collect();
+    for (id, r) in reach(&api.types, &received_roots).into_iter().enumerate() {
+        received[id] |= r;
     }
+    for (id, def) in api.types.iter_mut().enumerate() {
+        def.wire_use = WireUse { sent: sent[id], received: received[id] };
+    }
+}
+
+/// Which types are reachable from `roots`, by id.
+fn reach(types: &[TypeDef], roots: &[TypeId]) -> Vec<bool> {
+    let mut seen = vec![false; types.len()];
+    let mut stack = roots.to_vec();
+    while let Some(id) = stack.pop() {
+        if !std::mem::replace(&mut seen[id], true) {
+            stack.extend(children(&types[id].kind, false));
+        }
+    }
+    seen
 }
 
 /// Marks fields and union variants whose type contains their owner (directly, not through a

@@ -39,6 +39,7 @@ impl ::serde::Serialize for Shape {
         ::serde::Serialize::serialize(&value, s)
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,

@@ -3,7 +3,8 @@
 /// `Book`
 ///
 /// Inferred: Field list guessed for the example.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Book {
     /// `id`
     pub id: i64,

@@ -3,7 +3,8 @@
 /// Partial `Book`: every field optional, as returned when a request limits the fields.
 ///
 /// Inferred: Field list guessed for the example.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BookPartial {
     /// `id`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

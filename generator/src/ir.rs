@@ -108,6 +108,22 @@ pub struct TypeDef {
     pub example: Option<serde_json::Value>,
     /// Which ways the client moves values of this type; set by lowering's last pass.
     pub wire_use: WireUse,
+    /// Which operations use the type, deciding the file it is defined in; set with `wire_use`.
+    pub home: Home,
+}
+
+/// Which operations use a type: those of one tag, of several, or none. Models are grouped into
+/// one file per home (`src/models/<tag>.rs`, `shared.rs`, `other.rs`), so a reader finds a
+/// resource's types next to each other and a large API is a few dozen files, not thousands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Home {
+    /// Only operations of the tag with this index.
+    Tag(usize),
+    /// Operations of several tags.
+    Shared,
+    /// No request or success response (error bodies, GitHub's webhook payloads).
+    #[default]
+    Other,
 }
 
 /// Which ways the client moves values of a type, and so which serde impls it always needs.

@@ -70,8 +70,9 @@ pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
 }
 
 /// [`analyze_bytes`], also returning the loaded spec. The shape check against openapiv3 runs
-/// on a second thread beside resolving, lowering and naming, which read only the JSON tree; its
-/// error, being the most basic, wins over theirs.
+/// on a second thread beside resolving, lowering and naming, which read only the JSON tree (and
+/// lowering only after `resolve` has refused reference cycles it could not survive); the shape
+/// check's error, being the most basic, wins over theirs.
 fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, load::LoadedSpec)> {
     let spec = load::load_bytes(path, bytes)?;
     let (shape, api) = std::thread::scope(|scope| {

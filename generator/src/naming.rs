@@ -29,10 +29,8 @@ const CLIENT_METHODS: &[&str] = &["builder", "new", "config", "execute", "oauth"
 pub fn assign(api: &mut Api) {
     // Types: components first (they come first in `types`), then inline types.
     let mut used = BTreeSet::new();
-    let mut modules = BTreeSet::new();
     for t in &mut api.types {
         t.name.rust = unique(type_ident(&t.name.wire), &mut used, |b, n| format!("{b}{n}"));
-        t.module = unique(value_ident(&t.name.rust), &mut modules, numbered_value);
         match &mut t.kind {
             TypeKind::Struct(s) => {
                 name_values(s.fields.iter_mut().map(|f| &mut f.name), &[]);
@@ -81,6 +79,18 @@ pub fn assign(api: &mut Api) {
                 p.raw_setter = unique(format!("{}_raw", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
             }
         }
+    }
+    // Model files: one per tag (named like its API module), plus the shared and other groups.
+    let tag_modules: Vec<String> = api.tags.iter().map(|t| t.name.rust.clone()).collect();
+    let mut used: BTreeSet<String> = tag_modules.iter().cloned().chain(["mod".to_owned()]).collect();
+    let shared = unique("shared".to_owned(), &mut used, numbered_value);
+    let other = unique("other".to_owned(), &mut used, numbered_value);
+    for t in &mut api.types {
+        t.module = match t.home {
+            Home::Tag(i) => tag_modules[i].clone(),
+            Home::Shared => shared.clone(),
+            Home::Other => other.clone(),
+        };
     }
     let mut used = BTreeSet::new();
     for layout in &mut api.page_layouts {

@@ -57,14 +57,26 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// One file rendered by a worker thread.
 enum Job<'a> {
-    Model(&'a TypeDef),
+    /// The models of one group (module name, doc line, types in id order).
+    Models(&'a str, String, Vec<&'a TypeDef>),
     Tag(&'a Tag),
 }
 
 impl Job<'_> {
+    /// A rough measure of the work, to start heavy jobs first.
+    fn weight(&self) -> usize {
+        match self {
+            Job::Models(_, _, defs) => defs.len(),
+            Job::Tag(tag) => tag.operations.len() * 4,
+        }
+    }
+
     fn render(&self, api: &Api, krate: &str, header: &str) -> Result<(String, String)> {
         let (path, tokens) = match self {
-            Job::Model(def) => (format!("src/models/{}.rs", def.module), types::model(api, def)),
+            Job::Models(module, doc, defs) => {
+                let models = defs.iter().map(|def| types::model(api, def));
+                (format!("src/models/{module}.rs"), quote!(#![doc = #doc] #(#models)*))
+            }
             Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, krate, tag)),
         };
         let text = render(&path, tokens, header)?;
@@ -73,18 +85,20 @@ impl Job<'_> {
 }
 
 /// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified).
+/// Workers take the next job from a shared counter, and `jobs` comes heaviest first, so no
+/// worker is left with a large tag module at the end while the others idle.
 fn render_parallel(api: &Api, jobs: &[Job<'_>], krate: &str, header: &str) -> Result<Vec<(String, String)>> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        // Strided, so cheap models and heavy tag modules spread evenly over the workers.
         let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                scope.spawn(move || {
-                    jobs.iter()
-                        .skip(w)
-                        .step_by(workers)
-                        .map(|j| j.render(api, krate, header))
-                        .collect::<Result<Vec<_>>>()
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        done.push(job.render(api, krate, header)?);
+                    }
+                    Ok::<_, Error>(done)
                 })
             })
             .collect();
@@ -124,8 +138,23 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     // Model and tag files are independent: render them on all cores. Token streams are not
     // `Send`, so each worker builds, parses and prints its own files; results are collected
     // into the ordered map, so the output does not depend on scheduling.
-    let mut jobs: Vec<Job> = api.types.iter().map(Job::Model).collect();
-    jobs.extend(api.tags.iter().map(Job::Tag));
+    let mut groups: BTreeMap<&str, (Home, Vec<&TypeDef>)> = BTreeMap::new();
+    for def in &api.types {
+        groups.entry(def.module.as_str()).or_insert((def.home, Vec::new())).1.push(def);
+    }
+    let mut jobs: Vec<Job> = api.tags.iter().map(Job::Tag).collect();
+    for (module, (home, defs)) in &groups {
+        let doc = match home {
+            Home::Tag(i) => format!(" Types used by the operations tagged `{}` only.", api.tags[*i].name.wire),
+            Home::Shared => " Types used by operations of several tags.".to_owned(),
+            Home::Other => {
+                " Types no request or success response uses: error bodies, payloads the API pushes, parts other schemas copy."
+                    .to_owned()
+            }
+        };
+        jobs.push(Job::Models(module, doc, defs.clone()));
+    }
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.weight()));
     let krate = opts.crate_name.replace('-', "_");
     for (path, text) in render_parallel(api, &jobs, &krate, &header)? {
         files.insert(path, text.into_bytes());
@@ -136,15 +165,15 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         Ok(())
     };
 
-    let model_mods = api.types.iter().map(|def| {
-        let module = ident(&def.module);
-        let name = ident(&def.name.rust);
-        quote!(mod #module; pub use #module::#name;)
+    let model_mods = groups.keys().map(|module| {
+        let module = ident(module);
+        quote!(mod #module; pub use #module::*;)
     });
     rust(
         "src/models/mod.rs".into(),
         quote! {
-            //! One type per schema of the spec.
+            //! One type per schema of the spec (and per inline object), defined in one file per
+            //! tag whose operations use it, `shared.rs` and `other.rs`, all re-exported here.
             #(#model_mods)*
         },
     )?;

@@ -47,7 +47,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     let components: Vec<TypeId> = cx.components.values().copied().collect();
     dedupe::merge_identical(&mut api, &components);
     settle::box_cycles(&mut api.types);
-    settle::mark_wire_use(&mut api);
+    settle::mark_uses(&mut api);
     Ok(api)
 }
 

@@ -54,6 +54,7 @@ impl<'a> Lowerer<'a> {
             kind,
             example: None,
             wire_use: WireUse::default(),
+            home: Home::default(),
         });
         self.types.len() - 1
     }

@@ -51,8 +51,28 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Sets every type's [`WireUse`] from what the operations send and receive (see its docs).
-pub(crate) fn mark_wire_use(api: &mut Api) {
+/// Sets every type's [`WireUse`] from what the operations send and receive, and its [`Home`]
+/// from which tags' operations reach it (see their docs).
+pub(crate) fn mark_uses(api: &mut Api) {
+    for tag_index in 0..api.tags.len() {
+        let ops = api.tags[tag_index].operations.iter();
+        let roots: Vec<TypeId> = ops
+            .flat_map(|o| {
+                let refs = o.params.iter().map(|p| &p.ty).chain(o.body.as_ref().map(|b| &b.ty));
+                let refs = refs.chain(o.success.iter().filter_map(|s| s.ty.as_ref()));
+                let views = o.query_vocabulary.map(|v| &api.query_vocabularies[v]);
+                refs.chain(o.pagination.as_ref().map(|p| &p.item))
+                    .flat_map(named_in)
+                    .chain(views.into_iter().flat_map(|v| [v.full_type, v.partial_type]))
+            })
+            .collect();
+        for (id, reached) in reach(&api.types, &roots).into_iter().enumerate() {
+            let home = &mut api.types[id].home;
+            if reached {
+                *home = if *home == Home::Other { Home::Tag(tag_index) } else { Home::Shared };
+            }
+        }
+    }
     let ops = || api.tags.iter().flat_map(|t| t.operations.iter());
     let sent_roots: Vec<TypeId> = ops()
         .flat_map(|o| o.params.iter().map(|p| &p.ty).chain(o.body.as_ref().map(|b| &b.ty)))

@@ -377,29 +377,7 @@ impl<
         crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/assignment",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::runtime::pagination::Page<
-                                        T,
-                                        crate::apis::PageDataTotal,
-                                    >,
-                                >(body, "/assignment", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -506,26 +484,7 @@ impl AssignmentCreateRequest {
         crate::Response<crate::models::AssignmentResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/assignment",
-                raw,
-                |status, body| {
-                    match status {
-                        201u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::AssignmentResponse,
-                                >(body, "/assignment", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(201u16, 201u16)]).await
     }
 }
 /// Request builder for `GET /assignment/{id}`; send it with `.send().await`.
@@ -669,26 +628,7 @@ impl<
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<T>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/assignment/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    T,
-                                >(body, "/assignment/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `DELETE /assignment/{id}`; send it with `.send().await`.
@@ -745,22 +685,7 @@ impl AssignmentDeleteRequest {
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "DELETE",
-                "/assignment/{id}",
-                raw,
-                |status, _body| {
-                    match status {
-                        204u16 => {
-                            ::std::option::Option::Some(::std::result::Result::Ok(()))
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_empty(self.request_spec()?, &[(204u16, 204u16)]).await
     }
 }
 /// Request builder for `PATCH /assignment/{id}`; send it with `.send().await`.
@@ -831,25 +756,6 @@ impl AssignmentUpdateRequest {
         crate::Response<crate::models::AssignmentResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "PATCH",
-                "/assignment/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::AssignmentResponse,
-                                >(body, "/assignment/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }

@@ -375,29 +375,7 @@ impl<
         crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/contact",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::runtime::pagination::Page<
-                                        T,
-                                        crate::apis::PageDataTotal,
-                                    >,
-                                >(body, "/contact", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -504,26 +482,7 @@ impl ContactCreateRequest {
         crate::Response<crate::models::ContactResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/contact",
-                raw,
-                |status, body| {
-                    match status {
-                        201u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::ContactResponse,
-                                >(body, "/contact", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(201u16, 201u16)]).await
     }
 }
 /// Request builder for `GET /contact/{id}`; send it with `.send().await`.
@@ -667,26 +626,7 @@ impl<
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<T>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/contact/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    T,
-                                >(body, "/contact/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `DELETE /contact/{id}`; send it with `.send().await`.
@@ -743,22 +683,7 @@ impl ContactDeleteRequest {
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "DELETE",
-                "/contact/{id}",
-                raw,
-                |status, _body| {
-                    match status {
-                        204u16 => {
-                            ::std::option::Option::Some(::std::result::Result::Ok(()))
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_empty(self.request_spec()?, &[(204u16, 204u16)]).await
     }
 }
 /// Request builder for `PATCH /contact/{id}`; send it with `.send().await`.
@@ -829,25 +754,6 @@ impl ContactUpdateRequest {
         crate::Response<crate::models::ContactResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "PATCH",
-                "/contact/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::ContactResponse,
-                                >(body, "/contact/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }

@@ -373,29 +373,7 @@ impl<
         crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/customer",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::runtime::pagination::Page<
-                                        T,
-                                        crate::apis::PageDataTotal,
-                                    >,
-                                >(body, "/customer", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -502,26 +480,7 @@ impl CustomerCreateRequest {
         crate::Response<crate::models::CustomerResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/customer",
-                raw,
-                |status, body| {
-                    match status {
-                        201u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::CustomerResponse,
-                                >(body, "/customer", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(201u16, 201u16)]).await
     }
 }
 /// Request builder for `GET /customer/{id}`; send it with `.send().await`.
@@ -665,26 +624,7 @@ impl<
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<T>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/customer/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    T,
-                                >(body, "/customer/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `DELETE /customer/{id}`; send it with `.send().await`.
@@ -741,22 +681,7 @@ impl CustomerDeleteRequest {
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "DELETE",
-                "/customer/{id}",
-                raw,
-                |status, _body| {
-                    match status {
-                        204u16 => {
-                            ::std::option::Option::Some(::std::result::Result::Ok(()))
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_empty(self.request_spec()?, &[(204u16, 204u16)]).await
     }
 }
 /// Request builder for `PATCH /customer/{id}`; send it with `.send().await`.
@@ -827,25 +752,6 @@ impl CustomerUpdateRequest {
         crate::Response<crate::models::CustomerResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "PATCH",
-                "/customer/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::CustomerResponse,
-                                >(body, "/customer/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }

@@ -213,22 +213,7 @@ impl Oauth2AuthorizeRequest {
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/authorize",
-                raw,
-                |status, _body| {
-                    match status {
-                        302u16 => {
-                            ::std::option::Option::Some(::std::result::Result::Ok(()))
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_empty(self.request_spec()?, &[(302u16, 302u16)]).await
     }
 }
 /// Request builder for `POST /token`; send it with `.send().await`.
@@ -279,26 +264,7 @@ impl Oauth2TokenRequest {
         crate::Response<crate::models::TokenResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/token",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::TokenResponse,
-                                >(body, "/token", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `GET /scopes`; send it with `.send().await`.
@@ -337,25 +303,6 @@ impl Oauth2ScopesRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::Response<crate::models::ScopeList>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/scopes",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::ScopeList,
-                                >(body, "/scopes", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }

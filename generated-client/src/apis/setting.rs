@@ -147,29 +147,7 @@ impl SettingIndexRequest {
         >,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/setting",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::runtime::pagination::Page<
-                                        crate::models::SettingsResponse,
-                                        crate::apis::PageDataTotal,
-                                    >,
-                                >(body, "/setting", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -281,25 +259,6 @@ impl SettingUpdateRequest {
         crate::Response<crate::models::SettingsResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "PATCH",
-                "/setting",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::SettingsResponse,
-                                >(body, "/setting", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }

@@ -368,29 +368,7 @@ impl<
         crate::Response<crate::runtime::pagination::Page<T, crate::apis::PageDataTotal>>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/user",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::runtime::pagination::Page<
-                                        T,
-                                        crate::apis::PageDataTotal,
-                                    >,
-                                >(body, "/user", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
     /// Streams every page, advancing the offset by the number of records received.
     /// Ends on an empty or short page, or when the offset reaches the reported total.
@@ -497,26 +475,7 @@ impl UserCreateRequest {
         crate::Response<crate::models::UserResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/user",
-                raw,
-                |status, body| {
-                    match status {
-                        201u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::UserResponse,
-                                >(body, "/user", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(201u16, 201u16)]).await
     }
 }
 /// Request builder for `GET /user/{id}`; send it with `.send().await`.
@@ -660,26 +619,7 @@ impl<
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<T>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/user/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    T,
-                                >(body, "/user/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `DELETE /user/{id}`; send it with `.send().await`.
@@ -736,22 +676,7 @@ impl UserDeleteRequest {
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "DELETE",
-                "/user/{id}",
-                raw,
-                |status, _body| {
-                    match status {
-                        204u16 => {
-                            ::std::option::Option::Some(::std::result::Result::Ok(()))
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_empty(self.request_spec()?, &[(204u16, 204u16)]).await
     }
 }
 /// Request builder for `PATCH /user/{id}`; send it with `.send().await`.
@@ -822,25 +747,6 @@ impl UserUpdateRequest {
         crate::Response<crate::models::UserResponse>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "PATCH",
-                "/user/{id}",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::UserResponse,
-                                >(body, "/user/{id}", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }

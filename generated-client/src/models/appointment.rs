@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AppointmentRequestStore {
     /// Short title.
     ///
@@ -14,20 +13,12 @@ pub struct AppointmentRequestStore {
     /// Agenda or notes.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Where the appointment takes place.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Start of the appointment.
     ///
@@ -40,7 +31,7 @@ pub struct AppointmentRequestStore {
     /// Whether the appointment lasts the whole day.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub all_day: ::std::option::Option<bool>,
     /// Customer this record belongs to.
     ///
@@ -49,78 +40,75 @@ pub struct AppointmentRequestStore {
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     pub user_id: u32,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    AppointmentRequestStore { title : "title" required, description : "description"
+    patch, location : "location" patch, start : "start" required, end : "end" required,
+    all_day : "all_day" optional, customer_id : "customer_id" required, contact_id :
+    "contact_id" patch, user_id : "user_id" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a appointment.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AppointmentRequestUpdate {
     /// Short title.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Agenda or notes.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Where the appointment takes place.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Start of the appointment.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// End of the appointment.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Whether the appointment lasts the whole day.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub all_day: ::std::option::Option<bool>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    AppointmentRequestUpdate { title : "title" optional, description : "description"
+    patch, location : "location" patch, start : "start" optional, end : "end" optional,
+    all_day : "all_day" optional, customer_id : "customer_id" optional, contact_id :
+    "contact_id" patch, user_id : "user_id" optional }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssignmentRequestStore {
     /// Name of the assignment.
     ///
@@ -14,11 +13,7 @@ pub struct AssignmentRequestStore {
     /// Scope of the work.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Agreed price, excluding VAT.
     ///
@@ -27,22 +22,14 @@ pub struct AssignmentRequestStore {
     /// When the work starts.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
     /// When the work is due.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
@@ -53,81 +40,74 @@ pub struct AssignmentRequestStore {
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     pub user_id: u32,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    AssignmentRequestStore { name : "name" required, description : "description" patch,
+    price : "price" required, start_date : "start_date" patch, end_date : "end_date"
+    patch, customer_id : "customer_id" required, contact_id : "contact_id" patch, user_id
+    : "user_id" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a assignment.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssignmentRequestUpdate {
     /// Name of the assignment.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Scope of the work.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Agreed price, excluding VAT.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
     /// When the work starts.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
     /// When the work is due.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    AssignmentRequestUpdate { name : "name" optional, description : "description" patch,
+    price : "price" optional, start_date : "start_date" patch, end_date : "end_date"
+    patch, customer_id : "customer_id" optional, contact_id : "contact_id" patch, user_id
+    : "user_id" optional }
+);

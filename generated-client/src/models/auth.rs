@@ -4,7 +4,7 @@
 /// The authenticated user's profile, with their company.
 ///
 /// Inferred: The docs say `me` returns the profile and the company; the field list is not documented.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MeResponse {
     /// Unique identifier.
@@ -22,12 +22,18 @@ pub struct MeResponse {
     /// Company the user belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company_id: ::std::option::Option<u32>,
     /// Role of the user.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -40,14 +46,30 @@ pub struct MeResponse {
     /// `company`
     pub company: crate::models::CompanyResponse,
     /// The related role; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role: ::std::option::Option<crate::models::RoleResponse>,
     /// The related customers, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customers: ::std::option::Option<crate::models::CustomerList>,
     /// Number of related customers; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customers_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    MeResponse { id : "id" required, name : "name" required, email : "email" required,
+    company_id : "company_id" optional, role_id : "role_id" optional, created_at :
+    "created_at" required, updated_at : "updated_at" required, company : "company"
+    required, role : "role" optional, customers : "customers" optional, customers_count :
+    "customers_count" optional }
+);

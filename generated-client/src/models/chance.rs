@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ChanceRequestStore {
     /// Name of the opportunity.
     ///
@@ -18,11 +17,7 @@ pub struct ChanceRequestStore {
     /// Description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Estimated chance of winning, in percent.
     ///
@@ -39,64 +34,63 @@ pub struct ChanceRequestStore {
     /// When the opportunity was archived; null while active.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub archived_at: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    ChanceRequestStore { name : "name" required, price : "price" required, description :
+    "description" patch, percentage : "percentage" required, customer_id : "customer_id"
+    required, user_id : "user_id" required, archived_at : "archived_at" patch }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a chance.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ChanceRequestUpdate {
     /// Name of the opportunity.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Expected value.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
     /// Description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Estimated chance of winning, in percent.
     ///
     /// Constraints: minimum 0, maximum 100, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub percentage: ::std::option::Option<i32>,
     /// Customer this opportunity is with.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<u32>,
     /// User who owns the opportunity.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
     /// When the opportunity was archived; null while active.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub archived_at: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    ChanceRequestUpdate { name : "name" optional, price : "price" optional, description :
+    "description" patch, percentage : "percentage" optional, customer_id : "customer_id"
+    optional, user_id : "user_id" optional, archived_at : "archived_at" patch }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContactRequestStore {
     /// User responsible for this contact.
     ///
@@ -14,11 +13,7 @@ pub struct ContactRequestStore {
     /// Primary customer of this contact.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Given name.
     ///
@@ -31,86 +26,69 @@ pub struct ContactRequestStore {
     /// E-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Job title.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_title: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContactRequestStore { user_id : "user_id" required, customer_id : "customer_id"
+    patch, first_name : "first_name" required, last_name : "last_name" required, email :
+    "email" patch, phone : "phone" patch, job_title : "job_title" patch }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a contact.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContactRequestUpdate {
     /// User responsible for this contact.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
     /// Primary customer of this contact.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Given name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Family name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// E-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Job title.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_title: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContactRequestUpdate { user_id : "user_id" optional, customer_id : "customer_id"
+    patch, first_name : "first_name" optional, last_name : "last_name" optional, email :
+    "email" patch, phone : "phone" patch, job_title : "job_title" patch }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: The request schema is not documented: the body on the Contract Update page is the Chance schema (REFERENCE §7 defect 1); derived from the documented Contract response fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContractRequestStore {
     /// Name of the contract.
     ///
@@ -14,7 +13,7 @@ pub struct ContractRequestStore {
     /// Description of the contract.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Price of the contract.
     ///
@@ -35,12 +34,12 @@ pub struct ContractRequestStore {
     /// When to be reminded about the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reminder_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Identifier in the system the contract was imported from.
     ///
     /// Constraints: minimum 0, format `int64`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub import_id: ::std::option::Option<i64>,
     /// Customer the contract is with.
     ///
@@ -59,75 +58,92 @@ pub struct ContractRequestStore {
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     ///
     /// Inferred: One of the three Contract properties the docs page cut off.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContractRequestStore { name : "name" required, description : "description" optional,
+    price : "price" required, price_type : "price_type" required, start_date :
+    "start_date" required, end_date : "end_date" required, reminder_date :
+    "reminder_date" optional, import_id : "import_id" optional, customer_id :
+    "customer_id" required, contact_id : "contact_id" required, chance_id : "chance_id"
+    required, user_id : "user_id" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a contract.
 ///
 /// Inferred: The request schema is not documented: the body on the Contract Update page is the Chance schema (REFERENCE §7 defect 1); derived from the documented Contract response fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContractRequestUpdate {
     /// Name of the contract.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Description of the contract.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Price of the contract.
     ///
     /// Constraints: format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
     /// How the price is charged. The meaning of the values is not documented.
     ///
     /// Constraints: minimum -2147483648, maximum 2147483647, format `int32`, default `1`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_type: ::std::option::Option<i32>,
     /// Start of the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// End of the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When to be reminded about the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reminder_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Identifier in the system the contract was imported from.
     ///
     /// Constraints: minimum 0, format `int64`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub import_id: ::std::option::Option<i64>,
     /// Customer the contract is with.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person for the contract.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<u32>,
     /// Opportunity the contract came from.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chance_id: ::std::option::Option<u32>,
     /// User responsible for the contract (one of the 3 unreadable properties).
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     ///
     /// Inferred: One of the three Contract properties the docs page cut off.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContractRequestUpdate { name : "name" optional, description : "description" optional,
+    price : "price" optional, price_type : "price_type" optional, start_date :
+    "start_date" optional, end_date : "end_date" optional, reminder_date :
+    "reminder_date" optional, import_id : "import_id" optional, customer_id :
+    "customer_id" optional, contact_id : "contact_id" optional, chance_id : "chance_id"
+    optional, user_id : "user_id" optional }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CustomerRequestStore {
     /// Customer name.
     ///
@@ -18,198 +17,133 @@ pub struct CustomerRequestStore {
     /// Where the customer came from (lead source).
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_id: ::std::option::Option<::std::option::Option<u32>>,
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Website.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vat_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Street and number.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// City.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: at most 2 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    CustomerRequestStore { name : "name" required, user_id : "user_id" required,
+    origin_id : "origin_id" patch, email : "email" patch, phone : "phone" patch, website
+    : "website" patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch,
+    street : "street" patch, postal_code : "postal_code" patch, city : "city" patch,
+    country : "country" patch }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a customer.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CustomerRequestUpdate {
     /// Customer name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Account manager.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
     /// Where the customer came from (lead source).
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_id: ::std::option::Option<::std::option::Option<u32>>,
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Website.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vat_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Street and number.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// City.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: at most 2 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    CustomerRequestUpdate { name : "name" optional, user_id : "user_id" optional,
+    origin_id : "origin_id" patch, email : "email" patch, phone : "phone" patch, website
+    : "website" patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch,
+    street : "street" patch, postal_code : "postal_code" patch, city : "city" patch,
+    country : "country" patch }
+);

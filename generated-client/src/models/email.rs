@@ -4,7 +4,7 @@
 /// An e-mail message logged against a customer or contact.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct EmailResponse {
     /// Unique identifier.
@@ -18,26 +18,37 @@ pub struct EmailResponse {
     /// HTML body.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<::std::string::String>,
     /// Sender address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub from: ::std::option::Option<::std::string::String>,
     /// Recipient addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Carbon-copy addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When the message was sent; null for drafts.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub sent_at: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
@@ -45,25 +56,26 @@ pub struct EmailResponse {
     /// Customer the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Contact the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User who sent the message.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -76,24 +88,40 @@ pub struct EmailResponse {
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponse>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    EmailResponse { id : "id" required, subject : "subject" required, body : "body"
+    optional, from : "from" optional, to : "to" optional, cc : "cc" optional, sent_at :
+    "sent_at" patch, customer_id : "customer_id" patch, contact_id : "contact_id" patch,
+    user_id : "user_id" optional, created_at : "created_at" required, updated_at :
+    "updated_at" required, customer : "customer" optional, contact : "contact" optional,
+    user : "user" optional }
+);
 /// Request body to create a email.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct EmailRequestStore {
     /// Subject line.
     ///
@@ -110,85 +138,80 @@ pub struct EmailRequestStore {
     /// Recipient addresses.
     pub to: ::std::vec::Vec<::std::string::String>,
     /// Carbon-copy addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Customer the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Contact the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User who sent the message.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    EmailRequestStore { subject : "subject" required, body : "body" required, from :
+    "from" required, to : "to" required, cc : "cc" optional, customer_id : "customer_id"
+    patch, contact_id : "contact_id" patch, user_id : "user_id" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a email.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct EmailRequestUpdate {
     /// Subject line.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// HTML body.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// Sender address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// Recipient addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Carbon-copy addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Customer the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Contact the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User who sent the message.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    EmailRequestUpdate { subject : "subject" optional, body : "body" optional, from :
+    "from" optional, to : "to" optional, cc : "cc" optional, customer_id : "customer_id"
+    patch, contact_id : "contact_id" patch, user_id : "user_id" optional }
+);
 /// A page of Email records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct EmailList {
     /// Page size that was applied.
@@ -206,83 +229,140 @@ pub struct EmailList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::EmailResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    EmailList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// Partial `EmailResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// An e-mail message logged against a customer or contact.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct EmailResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Subject line.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<::std::string::String>,
     /// HTML body.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<::std::string::String>,
     /// Sender address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub from: ::std::option::Option<::std::string::String>,
     /// Recipient addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Carbon-copy addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When the message was sent; null for drafts.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sent_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Customer the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact the message is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact_id: ::std::option::Option<u32>,
     /// User who sent the message.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponsePartial>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    EmailResponsePartial { id : "id" optional, subject : "subject" optional, body :
+    "body" optional, from : "from" optional, to : "to" optional, cc : "cc" optional,
+    sent_at : "sent_at" optional, customer_id : "customer_id" optional, contact_id :
+    "contact_id" optional, user_id : "user_id" optional, created_at : "created_at"
+    optional, updated_at : "updated_at" optional, customer : "customer" optional, contact
+    : "contact" optional, user : "user" optional }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct FieldRequestStore {
     /// Machine name.
     ///
@@ -23,53 +22,60 @@ pub struct FieldRequestStore {
     /// Whether a value is mandatory.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<i32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldRequestStore { name : "name" required, label : "label" required, type_ : "type"
+    required, model : "model" required, required : "required" optional, position :
+    "position" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a field.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct FieldRequestUpdate {
     /// Machine name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Label shown to users.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// Kind of input.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::FieldResponseType>,
     /// Kind of record the field is attached to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<crate::models::FieldResponseModel>,
     /// Whether a value is mandatory.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<i32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldRequestUpdate { name : "name" optional, label : "label" optional, type_ : "type"
+    optional, model : "model" optional, required : "required" optional, position :
+    "position" optional }
+);
 /// A page of Field records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldList {
     /// Page size that was applied.
@@ -87,3 +93,7 @@ pub struct FieldList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::FieldResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);

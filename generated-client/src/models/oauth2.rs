@@ -4,7 +4,7 @@
 /// An OAuth2 scope a client can ask for.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ScopeResponse {
     /// Scope string, `<resource>.<action>.all`.
@@ -14,9 +14,15 @@ pub struct ScopeResponse {
     /// What the scope allows.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ScopeResponse { id : "id" required, description : "description" optional }
+);
 /// All scopes a client can ask for.
 ///
 /// Inferred: Passport returns scopes as a bare array.
@@ -25,7 +31,6 @@ pub type ScopeList = ::std::vec::Vec<crate::models::ScopeResponse>;
 ///
 /// Inferred: Standard OAuth2 (RFC 6749) field names; Cirqll's token page body was not available.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TokenRequestAuthorizationCode {
     /// Always `authorization_code`.
     pub grant_type: crate::models::TokenRequestAuthorizationCodeGrantType,
@@ -44,14 +49,20 @@ pub struct TokenRequestAuthorizationCode {
     /// PKCE verifier, when a code challenge was sent.
     ///
     /// Constraints: at least 43 characters, at most 128 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_verifier: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TokenRequestAuthorizationCode { grant_type : "grant_type" required, client_id :
+    "client_id" required, client_secret : "client_secret" required, redirect_uri :
+    "redirect_uri" required, code : "code" required, code_verifier : "code_verifier"
+    optional }
+);
 /// Trade a refresh token for a new token pair (Token Refresh).
 ///
 /// Inferred: Standard OAuth2 (RFC 6749) field names; Cirqll's token page body was not available.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TokenRequestRefresh {
     /// Always `refresh_token`.
     pub grant_type: crate::models::TokenRequestRefreshGrantType,
@@ -66,9 +77,15 @@ pub struct TokenRequestRefresh {
     /// Constraints: write-only.
     pub refresh_token: ::std::string::String,
     /// Space-separated scopes; at most those originally granted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TokenRequestRefresh { grant_type : "grant_type" required, client_id : "client_id"
+    required, client_secret : "client_secret" required, refresh_token : "refresh_token"
+    required, scope : "scope" optional }
+);
 /// Body of `POST /token`: one of the two grants, told apart by `grant_type`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -136,7 +153,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequest {
 /// A token pair.
 ///
 /// Inferred: Laravel Passport's token response; access/refresh token names and lifetimes are documented, the other fields are standard OAuth2.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TokenResponse {
     /// Always `Bearer`.
@@ -150,6 +167,11 @@ pub struct TokenResponse {
     /// The refresh token (valid 3 months). Store it before using the access token.
     pub refresh_token: ::std::string::String,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TokenResponse { token_type : "token_type" required, expires_in : "expires_in"
+    required, access_token : "access_token" required, refresh_token : "refresh_token"
+    required }
+);
 /// Always `authorization_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

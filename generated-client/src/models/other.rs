@@ -2,7 +2,7 @@
 
 //! Types no request or success response uses: error bodies, payloads the API pushes, parts other schemas copy.
 /// Position of a page within a list. Every index response carries these next to `data`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Pagination {
     /// Page size that was applied.
@@ -18,8 +18,12 @@ pub struct Pagination {
     /// Constraints: minimum 0, format `int32`.
     pub offset: i32,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Pagination { limit : "limit" required, total : "total" required, offset : "offset"
+    required }
+);
 /// Error body. Only `message` is documented (429 example); `errors` is the per-field validation map Laravel returns with 422.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Exception {
     /// Human-readable error message.
@@ -27,7 +31,10 @@ pub struct Exception {
     /// Validation errors by field name (422 only).
     ///
     /// Inferred: Laravel's validation error shape; not documented by Cirqll.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -35,10 +42,13 @@ pub struct Exception {
         >,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Exception { message : "message" required, errors : "errors" optional }
+);
 /// An entry in the audit trail: who changed what, and when.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ActivityLogResponse {
     /// Unique identifier.
@@ -48,34 +58,48 @@ pub struct ActivityLogResponse {
     /// Channel the entry was logged in.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub log_name: ::std::option::Option<::std::string::String>,
     /// What happened.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of record the entry is about.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the record the entry is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject_id: ::std::option::Option<u32>,
     /// User who caused the change; null for system changes.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub causer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Changed attributes and their new values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -90,19 +114,32 @@ pub struct ActivityLogResponse {
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ActivityLogResponse { id : "id" required, log_name : "log_name" optional, description
+    : "description" optional, subject_type : "subject_type" optional, subject_id :
+    "subject_id" optional, causer_id : "causer_id" patch, properties : "properties"
+    optional, created_at : "created_at" required, updated_at : "updated_at" required,
+    user : "user" optional }
+);
 /// Request body to create a activityLog.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ActivityLogRequestStore {
     /// Channel the entry was logged in.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub log_name: ::std::option::Option<::std::string::String>,
     /// What happened.
     ///
@@ -119,61 +156,88 @@ pub struct ActivityLogRequestStore {
     /// User who caused the change; null for system changes.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub causer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Changed attributes and their new values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ActivityLogRequestStore { log_name : "log_name" optional, description : "description"
+    required, subject_type : "subject_type" required, subject_id : "subject_id" required,
+    causer_id : "causer_id" patch, properties : "properties" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a activityLog.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ActivityLogRequestUpdate {
     /// Channel the entry was logged in.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub log_name: ::std::option::Option<::std::string::String>,
     /// What happened.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of record the entry is about.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the record the entry is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject_id: ::std::option::Option<u32>,
     /// User who caused the change; null for system changes.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub causer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Changed attributes and their new values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ActivityLogRequestUpdate { log_name : "log_name" optional, description :
+    "description" optional, subject_type : "subject_type" optional, subject_id :
+    "subject_id" optional, causer_id : "causer_id" patch, properties : "properties"
+    optional }
+);
 /// A page of ActivityLog records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ActivityLogList {
     /// Page size that was applied.
@@ -191,10 +255,14 @@ pub struct ActivityLogList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::ActivityLogResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ActivityLogList { limit : "limit" required, total : "total" required, offset :
+    "offset" required, data : "data" required }
+);
 /// Request body to create a address.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AddressRequestStore {
     /// Company this address belongs to.
@@ -212,10 +280,9 @@ pub struct AddressRequestStore {
     /// Addition to the house number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub house_number_addition: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -233,34 +300,48 @@ pub struct AddressRequestStore {
     /// Constraints: at most 2 characters.
     pub country: ::std::string::String,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AddressRequestStore { company_id : "company_id" required, street : "street" required,
+    house_number : "house_number" required, house_number_addition :
+    "house_number_addition" patch, postal_code : "postal_code" required, city : "city"
+    required, country : "country" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a address.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AddressRequestUpdate {
     /// Company this address belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company_id: ::std::option::Option<u32>,
     /// Street name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub street: ::std::option::Option<::std::string::String>,
     /// House number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub house_number: ::std::option::Option<::std::string::String>,
     /// Addition to the house number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub house_number_addition: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -268,21 +349,36 @@ pub struct AddressRequestUpdate {
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: at most 2 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub country: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AddressRequestUpdate { company_id : "company_id" optional, street : "street"
+    optional, house_number : "house_number" optional, house_number_addition :
+    "house_number_addition" patch, postal_code : "postal_code" optional, city : "city"
+    optional, country : "country" optional }
+);
 /// A page of Address records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AddressList {
     /// Page size that was applied.
@@ -300,10 +396,14 @@ pub struct AddressList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::AddressResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AddressList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// An OAuth2 client registered for the company (Laravel Passport client).
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ClientResponse {
     /// Unique identifier.
@@ -317,17 +417,26 @@ pub struct ClientResponse {
     /// Registered redirect (callback) URL.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub redirect: ::std::option::Option<::std::string::String>,
     /// Client secret; returned once, when the client is created.
     ///
     /// Constraints: at most 100 characters, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub secret: ::std::option::Option<::std::string::String>,
     /// Whether the client has been revoked.
     ///
     /// Constraints: read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revoked: ::std::option::Option<bool>,
     /// When the record was created.
     ///
@@ -338,10 +447,15 @@ pub struct ClientResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ClientResponse { id : "id" required, name : "name" required, redirect : "redirect"
+    optional, secret : "secret" optional, revoked : "revoked" optional, created_at :
+    "created_at" required, updated_at : "updated_at" required }
+);
 /// Request body to create a client.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ClientRequestStore {
     /// Display name shown on the consent screen.
@@ -353,25 +467,37 @@ pub struct ClientRequestStore {
     /// Constraints: at most 2048 characters, format `uri`.
     pub redirect: ::std::string::String,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ClientRequestStore { name : "name" required, redirect : "redirect" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a client.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ClientRequestUpdate {
     /// Display name shown on the consent screen.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Registered redirect (callback) URL.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub redirect: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ClientRequestUpdate { name : "name" optional, redirect : "redirect" optional }
+);
 /// A page of Client records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ClientList {
     /// Page size that was applied.
@@ -389,10 +515,14 @@ pub struct ClientList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::ClientResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ClientList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// Request body to create a company.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CompanyRequestStore {
     /// Company name.
@@ -402,90 +532,93 @@ pub struct CompanyRequestStore {
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub vat_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CompanyRequestStore { name : "name" required, email : "email" patch, phone : "phone"
+    patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a company.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CompanyRequestUpdate {
     /// Company name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub vat_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CompanyRequestUpdate { name : "name" optional, email : "email" patch, phone : "phone"
+    patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch }
+);
 /// A page of Company records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CompanyList {
     /// Page size that was applied.
@@ -503,10 +636,14 @@ pub struct CompanyList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::CompanyResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CompanyList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// Request body to create a fieldOption.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldOptionRequestStore {
     /// Field this option belongs to.
@@ -524,40 +661,63 @@ pub struct FieldOptionRequestStore {
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldOptionRequestStore { field_id : "field_id" required, label : "label" required,
+    value : "value" required, position : "position" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a fieldOption.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldOptionRequestUpdate {
     /// Field this option belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_id: ::std::option::Option<u32>,
     /// Text shown to users.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// Stored value.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldOptionRequestUpdate { field_id : "field_id" optional, label : "label" optional,
+    value : "value" optional, position : "position" optional }
+);
 /// An uploaded file attached to a record.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MediaResponse {
     /// Unique identifier.
@@ -571,32 +731,50 @@ pub struct MediaResponse {
     /// Original file name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// MIME type.
     ///
     /// Constraints: at most 255 characters, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mime_type: ::std::option::Option<::std::string::String>,
     /// Size in bytes.
     ///
     /// Constraints: minimum 0, format `int64`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// Download URL.
     ///
     /// Constraints: at most 2048 characters, format `uri`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Kind of record the file is attached to.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_type: ::std::option::Option<::std::string::String>,
     /// Record the file is attached to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -607,10 +785,16 @@ pub struct MediaResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    MediaResponse { id : "id" required, name : "name" required, file_name : "file_name"
+    optional, mime_type : "mime_type" optional, size : "size" optional, url : "url"
+    optional, model_type : "model_type" optional, model_id : "model_id" optional,
+    created_at : "created_at" required, updated_at : "updated_at" required }
+);
 /// Request body to create a media.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MediaRequestStore {
     /// Display name.
@@ -630,35 +814,55 @@ pub struct MediaRequestStore {
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     pub model_id: u32,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    MediaRequestStore { name : "name" required, file_name : "file_name" required,
+    model_type : "model_type" required, model_id : "model_id" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a media.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MediaRequestUpdate {
     /// Display name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Original file name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// Kind of record the file is attached to.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_type: ::std::option::Option<::std::string::String>,
     /// Record the file is attached to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_id: ::std::option::Option<u32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    MediaRequestUpdate { name : "name" optional, file_name : "file_name" optional,
+    model_type : "model_type" optional, model_id : "model_id" optional }
+);
 /// A page of Media records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MediaList {
     /// Page size that was applied.
@@ -676,10 +880,14 @@ pub struct MediaList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::MediaResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    MediaList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// Request body to create a permissions.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PermissionsRequestStore {
     /// Permission name.
@@ -689,38 +897,46 @@ pub struct PermissionsRequestStore {
     /// Human-readable description.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    PermissionsRequestStore { name : "name" required, description : "description" patch }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a permissions.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PermissionsRequestUpdate {
     /// Permission name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable description.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    PermissionsRequestUpdate { name : "name" optional, description : "description" patch
+    }
+);
 /// Request body to create a scope.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ScopeRequestStore {
     /// Scope string, `<resource>.<action>.all`.
@@ -732,27 +948,39 @@ pub struct ScopeRequestStore {
     /// Constraints: at most 255 characters.
     pub description: ::std::string::String,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ScopeRequestStore { id : "id" required, description : "description" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a scope.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ScopeRequestUpdate {
     /// Scope string, `<resource>.<action>.all`.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// What the scope allows.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ScopeRequestUpdate { id : "id" optional, description : "description" optional }
+);
 /// Request body to create a templateItem.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateItemRequestStore {
     /// Template the item belongs to.
@@ -766,10 +994,9 @@ pub struct TemplateItemRequestStore {
     /// Item description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Quantity.
@@ -783,85 +1010,125 @@ pub struct TemplateItemRequestStore {
     /// VAT percentage.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vat_percentage: ::std::option::Option<f64>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateItemRequestStore { template_id : "template_id" required, name : "name"
+    required, description : "description" patch, quantity : "quantity" required, price :
+    "price" required, vat_percentage : "vat_percentage" optional, position : "position"
+    optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a templateItem.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateItemRequestUpdate {
     /// Template the item belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub template_id: ::std::option::Option<u32>,
     /// Item name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Item description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Quantity.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub quantity: ::std::option::Option<f64>,
     /// Unit price.
     ///
     /// Constraints: format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// VAT percentage.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vat_percentage: ::std::option::Option<f64>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateItemRequestUpdate { template_id : "template_id" optional, name : "name"
+    optional, description : "description" patch, quantity : "quantity" optional, price :
+    "price" optional, vat_percentage : "vat_percentage" optional, position : "position"
+    optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a settings.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SettingsRequestUpdate {
     /// Setting name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// Setting value, as text.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub value: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    SettingsRequestUpdate { key : "key" optional, value : "value" patch }
+);
 /// Request body to create a origin.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OriginRequestStore {
     /// Name of the source.
@@ -869,20 +1136,29 @@ pub struct OriginRequestStore {
     /// Constraints: at most 255 characters.
     pub name: ::std::string::String,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    OriginRequestStore { name : "name" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a origin.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OriginRequestUpdate {
     /// Name of the source.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    OriginRequestUpdate { name : "name" optional }
+);
 /// A page of Origin records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OriginList {
     /// Page size that was applied.
@@ -900,10 +1176,14 @@ pub struct OriginList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::OriginResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    OriginList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// Request body to create a fieldValue.
 ///
 /// Inferred: Field values are written through the parent record; schema inferred.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueRequestStore {
     /// Custom field definition.
@@ -923,34 +1203,50 @@ pub struct FieldValueRequestStore {
     /// Constraints: at most 65535 characters.
     pub value: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldValueRequestStore { field_id : "field_id" required, model_type : "model_type"
+    required, model_id : "model_id" required, value : "value" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a fieldValue.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueRequestUpdate {
     /// Custom field definition.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_id: ::std::option::Option<u32>,
     /// Kind of record the value belongs to.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_type: ::std::option::Option<::std::string::String>,
     /// Record the value belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_id: ::std::option::Option<u32>,
     /// The value, as text.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub value: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldValueRequestUpdate { field_id : "field_id" optional, model_type : "model_type"
+    optional, model_id : "model_id" optional, value : "value" patch }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RoleRequestStore {
     /// Role name, for example `company_owner` or `company_viewer`.
     ///
@@ -14,46 +13,47 @@ pub struct RoleRequestStore {
     /// What the role is for.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Permissions the role grants.
     ///
     /// Constraints: write-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_ids: ::std::option::Option<::std::vec::Vec<u32>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    RoleRequestStore { name : "name" required, description : "description" patch,
+    permission_ids : "permission_ids" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a role.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RoleRequestUpdate {
     /// Role name, for example `company_owner` or `company_viewer`.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// What the role is for.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Permissions the role grants.
     ///
     /// Constraints: write-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_ids: ::std::option::Option<::std::vec::Vec<u32>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    RoleRequestUpdate { name : "name" optional, description : "description" patch,
+    permission_ids : "permission_ids" optional }
+);
 /// A page of Role records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RoleList {
     /// Page size that was applied.
@@ -71,3 +71,7 @@ pub struct RoleList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::RoleResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    RoleList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);

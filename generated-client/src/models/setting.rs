@@ -4,7 +4,7 @@
 /// One company-wide setting.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SettingsResponse {
     /// Unique identifier.
@@ -18,10 +18,9 @@ pub struct SettingsResponse {
     /// Setting value, as text.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub value: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -33,11 +32,14 @@ pub struct SettingsResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    SettingsResponse { id : "id" required, key : "key" required, value : "value" patch,
+    created_at : "created_at" required, updated_at : "updated_at" required }
+);
 /// Request body to create a settings.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SettingsRequestStore {
     /// Setting name.
     ///
@@ -48,8 +50,12 @@ pub struct SettingsRequestStore {
     /// Constraints: at most 65535 characters.
     pub value: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    SettingsRequestStore { key : "key" required, value : "value" optional }
+);
 /// A page of Settings records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SettingsList {
     /// Page size that was applied.
@@ -67,3 +73,7 @@ pub struct SettingsList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::SettingsResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    SettingsList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);

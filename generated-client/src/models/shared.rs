@@ -4,7 +4,7 @@
 /// A postal address of a company.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AddressResponse {
     /// Unique identifier.
@@ -14,25 +14,33 @@ pub struct AddressResponse {
     /// Company this address belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company_id: ::std::option::Option<u32>,
     /// Street name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub street: ::std::option::Option<::std::string::String>,
     /// House number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub house_number: ::std::option::Option<::std::string::String>,
     /// Addition to the house number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub house_number_addition: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -40,17 +48,26 @@ pub struct AddressResponse {
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: at most 2 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub country: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
@@ -63,15 +80,25 @@ pub struct AddressResponse {
     /// The related company; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company: ::std::option::Option<
         ::std::boxed::Box<crate::models::CompanyResponse>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AddressResponse { id : "id" required, company_id : "company_id" optional, street :
+    "street" optional, house_number : "house_number" optional, house_number_addition :
+    "house_number_addition" patch, postal_code : "postal_code" optional, city : "city"
+    optional, country : "country" optional, created_at : "created_at" required,
+    updated_at : "updated_at" required, company : "company" optional }
+);
 /// A calendar appointment with a customer or contact.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AppointmentResponse {
     /// Unique identifier.
@@ -85,54 +112,66 @@ pub struct AppointmentResponse {
     /// Agenda or notes.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Where the appointment takes place.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub location: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Start of the appointment.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub start: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// End of the appointment.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub end: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Whether the appointment lasts the whole day.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub all_day: ::std::option::Option<bool>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -145,31 +184,55 @@ pub struct AppointmentResponse {
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponse>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueList>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AppointmentResponse { id : "id" required, title : "title" required, description :
+    "description" patch, location : "location" patch, start : "start" optional, end :
+    "end" optional, all_day : "all_day" optional, customer_id : "customer_id" optional,
+    contact_id : "contact_id" patch, user_id : "user_id" optional, created_at :
+    "created_at" required, updated_at : "updated_at" required, customer : "customer"
+    optional, contact : "contact" optional, user : "user" optional, field_values :
+    "field_values" optional, field_values_count : "field_values_count" optional }
+);
 /// A page of Appointment records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AppointmentList {
     /// Page size that was applied.
@@ -187,10 +250,14 @@ pub struct AppointmentList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::AppointmentResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AppointmentList { limit : "limit" required, total : "total" required, offset :
+    "offset" required, data : "data" required }
+);
 /// A piece of (project) work sold to a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssignmentResponse {
     /// Unique identifier.
@@ -204,24 +271,25 @@ pub struct AssignmentResponse {
     /// Scope of the work.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Agreed price, excluding VAT.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// When the work starts.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub start_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
@@ -229,10 +297,9 @@ pub struct AssignmentResponse {
     /// When the work is due.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub end_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
@@ -240,21 +307,26 @@ pub struct AssignmentResponse {
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -267,31 +339,55 @@ pub struct AssignmentResponse {
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponse>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueList>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AssignmentResponse { id : "id" required, name : "name" required, description :
+    "description" patch, price : "price" optional, start_date : "start_date" patch,
+    end_date : "end_date" patch, customer_id : "customer_id" optional, contact_id :
+    "contact_id" patch, user_id : "user_id" optional, created_at : "created_at" required,
+    updated_at : "updated_at" required, customer : "customer" optional, contact :
+    "contact" optional, user : "user" optional, field_values : "field_values" optional,
+    field_values_count : "field_values_count" optional }
+);
 /// A page of Assignment records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssignmentList {
     /// Page size that was applied.
@@ -309,10 +405,14 @@ pub struct AssignmentList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::AssignmentResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AssignmentList { limit : "limit" required, total : "total" required, offset :
+    "offset" required, data : "data" required }
+);
 /// A sales opportunity (deal) with a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields. Fields taken from the request body that the docs printed on the Contract Update page (REFERENCE §6.1, defect 1), which matches a chance.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChanceResponse {
     /// Unique identifier.
@@ -326,39 +426,49 @@ pub struct ChanceResponse {
     /// Expected value.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// Description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Estimated chance of winning, in percent.
     ///
     /// Constraints: minimum 0, maximum 100, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub percentage: ::std::option::Option<i32>,
     /// Customer this opportunity is with.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// User who owns the opportunity.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the opportunity was archived; null while active.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub archived_at: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
@@ -374,26 +484,46 @@ pub struct ChanceResponse {
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueList>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ChanceResponse { id : "id" required, name : "name" required, price : "price"
+    optional, description : "description" patch, percentage : "percentage" optional,
+    customer_id : "customer_id" optional, user_id : "user_id" optional, archived_at :
+    "archived_at" patch, created_at : "created_at" required, updated_at : "updated_at"
+    required, customer : "customer" optional, user : "user" optional, field_values :
+    "field_values" optional, field_values_count : "field_values_count" optional }
+);
 /// A page of Chance records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChanceList {
     /// Page size that was applied.
@@ -411,10 +541,14 @@ pub struct ChanceList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::ChanceResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ChanceList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// The company (tenant) a user belongs to.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CompanyResponse {
     /// Unique identifier.
@@ -428,37 +562,33 @@ pub struct CompanyResponse {
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub vat_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -472,15 +602,24 @@ pub struct CompanyResponse {
     /// The related address; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub address: ::std::option::Option<
         ::std::boxed::Box<crate::models::AddressResponse>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CompanyResponse { id : "id" required, name : "name" required, email : "email" patch,
+    phone : "phone" patch, vat_number : "vat_number" patch, coc_number : "coc_number"
+    patch, created_at : "created_at" required, updated_at : "updated_at" required,
+    address : "address" optional }
+);
 /// A person at a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContactResponse {
     /// Unique identifier.
@@ -490,52 +629,57 @@ pub struct ContactResponse {
     /// User responsible for this contact.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// Primary customer of this contact.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Given name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Family name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// E-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Job title.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub job_title: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -549,36 +693,63 @@ pub struct ContactResponse {
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related notes, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<crate::models::NoteList>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueList>,
     /// Number of related notes; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes_count: ::std::option::Option<i32>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContactResponse { id : "id" required, user_id : "user_id" optional, customer_id :
+    "customer_id" patch, first_name : "first_name" optional, last_name : "last_name"
+    optional, email : "email" patch, phone : "phone" patch, job_title : "job_title"
+    patch, created_at : "created_at" required, updated_at : "updated_at" required, user :
+    "user" optional, customer : "customer" optional, notes : "notes" optional,
+    field_values : "field_values" optional, notes_count : "notes_count" optional,
+    field_values_count : "field_values_count" optional }
+);
 /// A page of Contact records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContactList {
     /// Page size that was applied.
@@ -596,8 +767,12 @@ pub struct ContactList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::ContactResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContactList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// A contract with a customer (the one resource whose fields are documented).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContractResponse {
     /// Unique identifier.
@@ -611,7 +786,10 @@ pub struct ContractResponse {
     /// Description of the contract.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Price of the contract.
     ///
@@ -624,7 +802,10 @@ pub struct ContractResponse {
     /// Price computed by Cirqll.
     ///
     /// Constraints: format `double`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub calculated_price: ::std::option::Option<f64>,
     /// Start of the contract.
     ///
@@ -637,12 +818,18 @@ pub struct ContractResponse {
     /// When to be reminded about the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reminder_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Identifier in the system the contract was imported from.
     ///
     /// Constraints: minimum 0, format `int64`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub import_id: ::std::option::Option<i64>,
     /// Customer the contract is with.
     ///
@@ -661,7 +848,10 @@ pub struct ContractResponse {
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     ///
     /// Inferred: One of the three Contract properties the docs page cut off; candidate named in REFERENCE §6.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -672,32 +862,62 @@ pub struct ContractResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
     /// The related customer; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related contact; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponse>,
     /// The related chance; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub chance: ::std::option::Option<crate::models::ChanceResponse>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueList>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContractResponse { id : "id" required, name : "name" required, description :
+    "description" optional, price : "price" required, price_type : "price_type" required,
+    calculated_price : "calculated_price" optional, start_date : "start_date" required,
+    end_date : "end_date" required, reminder_date : "reminder_date" optional, import_id :
+    "import_id" optional, customer_id : "customer_id" required, contact_id : "contact_id"
+    required, chance_id : "chance_id" required, user_id : "user_id" optional, created_at
+    : "created_at" required, updated_at : "updated_at" required, customer : "customer"
+    optional, contact : "contact" optional, chance : "chance" optional, user : "user"
+    optional, field_values : "field_values" optional, field_values_count :
+    "field_values_count" optional }
+);
 /// A page of Contract records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContractList {
     /// Page size that was applied.
@@ -715,10 +935,14 @@ pub struct ContractList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::ContractResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContractList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// A customer (organisation) in the CRM.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CustomerResponse {
     /// Unique identifier.
@@ -732,96 +956,89 @@ pub struct CustomerResponse {
     /// Account manager.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// Where the customer came from (lead source).
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin_id: ::std::option::Option<::std::option::Option<u32>>,
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Website.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub website: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub vat_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Street and number.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub street: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// City.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub city: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: at most 2 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub country: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -833,72 +1050,136 @@ pub struct CustomerResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
     /// The related user; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
     /// The related origin; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::models::OriginResponse>,
     /// The related contacts, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contacts: ::std::option::Option<crate::models::ContactList>,
     /// The related assignments, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub assignments: ::std::option::Option<crate::models::AssignmentList>,
     /// The related contracts, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contracts: ::std::option::Option<crate::models::ContractList>,
     /// The related appointments, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub appointments: ::std::option::Option<crate::models::AppointmentList>,
     /// The related tasks, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tasks: ::std::option::Option<crate::models::TaskList>,
     /// The related chances, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub chances: ::std::option::Option<crate::models::ChanceList>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueList>,
     /// Number of related contacts; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contacts_count: ::std::option::Option<i32>,
     /// Number of related assignments; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub assignments_count: ::std::option::Option<i32>,
     /// Number of related contracts; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contracts_count: ::std::option::Option<i32>,
     /// Number of related appointments; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub appointments_count: ::std::option::Option<i32>,
     /// Number of related tasks; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tasks_count: ::std::option::Option<i32>,
     /// Number of related chances; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub chances_count: ::std::option::Option<i32>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CustomerResponse { id : "id" required, name : "name" required, user_id : "user_id"
+    optional, origin_id : "origin_id" patch, email : "email" patch, phone : "phone"
+    patch, website : "website" patch, vat_number : "vat_number" patch, coc_number :
+    "coc_number" patch, street : "street" patch, postal_code : "postal_code" patch, city
+    : "city" patch, country : "country" patch, created_at : "created_at" required,
+    updated_at : "updated_at" required, user : "user" optional, origin : "origin"
+    optional, contacts : "contacts" optional, assignments : "assignments" optional,
+    contracts : "contracts" optional, appointments : "appointments" optional, tasks :
+    "tasks" optional, chances : "chances" optional, field_values : "field_values"
+    optional, contacts_count : "contacts_count" optional, assignments_count :
+    "assignments_count" optional, contracts_count : "contracts_count" optional,
+    appointments_count : "appointments_count" optional, tasks_count : "tasks_count"
+    optional, chances_count : "chances_count" optional, field_values_count :
+    "field_values_count" optional }
+);
 /// A page of Customer records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CustomerList {
     /// Page size that was applied.
@@ -916,10 +1197,14 @@ pub struct CustomerList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::CustomerResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CustomerList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// One choice of a select-type custom field.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldOptionResponse {
     /// Unique identifier.
@@ -929,7 +1214,10 @@ pub struct FieldOptionResponse {
     /// Field this option belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_id: ::std::option::Option<u32>,
     /// Text shown to users.
     ///
@@ -938,12 +1226,18 @@ pub struct FieldOptionResponse {
     /// Stored value.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
     /// When the record was created.
     ///
@@ -956,11 +1250,20 @@ pub struct FieldOptionResponse {
     /// The related field; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field: ::std::option::Option<crate::models::FieldResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldOptionResponse { id : "id" required, field_id : "field_id" optional, label :
+    "label" required, value : "value" optional, position : "position" optional,
+    created_at : "created_at" required, updated_at : "updated_at" required, field :
+    "field" optional }
+);
 /// A page of FieldOption records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldOptionList {
     /// Page size that was applied.
@@ -978,10 +1281,14 @@ pub struct FieldOptionList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::FieldOptionResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldOptionList { limit : "limit" required, total : "total" required, offset :
+    "offset" required, data : "data" required }
+);
 /// A custom field definition (see the Field Values documentation page).
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldResponse {
     /// Unique identifier.
@@ -995,27 +1302,38 @@ pub struct FieldResponse {
     /// Label shown to users.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// Kind of input.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub type_: ::std::option::Option<crate::models::FieldResponseType>,
     /// Kind of record the field is attached to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model: ::std::option::Option<crate::models::FieldResponseModel>,
     /// Whether a value is mandatory.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub required: ::std::option::Option<bool>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
     /// When the record was created.
     ///
@@ -1026,18 +1344,31 @@ pub struct FieldResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
     /// The related options, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub options: ::std::option::Option<crate::models::FieldOptionList>,
     /// Number of related options; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub options_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldResponse { id : "id" required, name : "name" required, label : "label" optional,
+    type_ : "type" optional, model : "model" optional, required : "required" optional,
+    position : "position" optional, created_at : "created_at" required, updated_at :
+    "updated_at" required, options : "options" optional, options_count : "options_count"
+    optional }
+);
 /// A single permission; roles are sets of permissions.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PermissionsResponse {
     /// Unique identifier.
@@ -1051,10 +1382,9 @@ pub struct PermissionsResponse {
     /// Human-readable description.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -1066,8 +1396,13 @@ pub struct PermissionsResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    PermissionsResponse { id : "id" required, name : "name" required, description :
+    "description" patch, created_at : "created_at" required, updated_at : "updated_at"
+    required }
+);
 /// A page of Permissions records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PermissionsList {
     /// Page size that was applied.
@@ -1085,10 +1420,14 @@ pub struct PermissionsList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::PermissionsResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    PermissionsList { limit : "limit" required, total : "total" required, offset :
+    "offset" required, data : "data" required }
+);
 /// A role: a named set of permissions. Every user has exactly one role.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RoleResponse {
     /// Unique identifier.
@@ -1102,10 +1441,9 @@ pub struct RoleResponse {
     /// What the role is for.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -1117,18 +1455,30 @@ pub struct RoleResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
     /// The related permissions, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<crate::models::PermissionsList>,
     /// Number of related permissions; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    RoleResponse { id : "id" required, name : "name" required, description :
+    "description" patch, created_at : "created_at" required, updated_at : "updated_at"
+    required, permissions : "permissions" optional, permissions_count :
+    "permissions_count" optional }
+);
 /// A task to be done for a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskResponse {
     /// Unique identifier.
@@ -1142,19 +1492,17 @@ pub struct TaskResponse {
     /// Details.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Deadline.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub due_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
@@ -1162,10 +1510,9 @@ pub struct TaskResponse {
     /// When the task was completed; null while open.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub completed_at: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
@@ -1173,26 +1520,34 @@ pub struct TaskResponse {
     /// Priority.
     ///
     /// Constraints: default `"normal"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub priority: ::std::option::Option<crate::models::TaskResponsePriority>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -1205,31 +1560,55 @@ pub struct TaskResponse {
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponse>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueList>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TaskResponse { id : "id" required, title : "title" required, description :
+    "description" patch, due_date : "due_date" patch, completed_at : "completed_at"
+    patch, priority : "priority" optional, customer_id : "customer_id" optional,
+    contact_id : "contact_id" patch, user_id : "user_id" optional, created_at :
+    "created_at" required, updated_at : "updated_at" required, customer : "customer"
+    optional, contact : "contact" optional, user : "user" optional, field_values :
+    "field_values" optional, field_values_count : "field_values_count" optional }
+);
 /// A page of Task records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskList {
     /// Page size that was applied.
@@ -1247,10 +1626,14 @@ pub struct TaskList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::TaskResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TaskList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// A user of the Cirqll account.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UserResponse {
     /// Unique identifier.
@@ -1268,12 +1651,18 @@ pub struct UserResponse {
     /// Company the user belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company_id: ::std::option::Option<u32>,
     /// Role of the user.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -1284,24 +1673,43 @@ pub struct UserResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
     /// The related company; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company: ::std::option::Option<crate::models::CompanyResponse>,
     /// The related role; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role: ::std::option::Option<crate::models::RoleResponse>,
     /// The related customers, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customers: ::std::option::Option<crate::models::CustomerList>,
     /// Number of related customers; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customers_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    UserResponse { id : "id" required, name : "name" required, email : "email" required,
+    company_id : "company_id" optional, role_id : "role_id" optional, created_at :
+    "created_at" required, updated_at : "updated_at" required, company : "company"
+    optional, role : "role" optional, customers : "customers" optional, customers_count :
+    "customers_count" optional }
+);
 /// A lead source: where a customer came from.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OriginResponse {
     /// Unique identifier.
@@ -1321,10 +1729,14 @@ pub struct OriginResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    OriginResponse { id : "id" required, name : "name" required, created_at :
+    "created_at" required, updated_at : "updated_at" required }
+);
 /// A note logged on a contact or customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct NoteResponse {
     /// Unique identifier.
@@ -1338,25 +1750,26 @@ pub struct NoteResponse {
     /// Contact the note is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Customer the note is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub customer_id: ::std::option::Option<::std::option::Option<u32>>,
     /// Author.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -1369,21 +1782,36 @@ pub struct NoteResponse {
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponse>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponse>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    NoteResponse { id : "id" required, body : "body" required, contact_id : "contact_id"
+    patch, customer_id : "customer_id" patch, user_id : "user_id" optional, created_at :
+    "created_at" required, updated_at : "updated_at" required, contact : "contact"
+    optional, customer : "customer" optional, user : "user" optional }
+);
 /// A page of Note records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct NoteList {
     /// Page size that was applied.
@@ -1401,10 +1829,14 @@ pub struct NoteList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::NoteResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    NoteList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// The value of one custom field on one record (documentation page "Field Values").
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueResponse {
     /// Unique identifier.
@@ -1414,25 +1846,33 @@ pub struct FieldValueResponse {
     /// Custom field definition.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_id: ::std::option::Option<u32>,
     /// Kind of record the value belongs to.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_type: ::std::option::Option<::std::string::String>,
     /// Record the value belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_id: ::std::option::Option<u32>,
     /// The value, as text.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub value: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -1446,11 +1886,20 @@ pub struct FieldValueResponse {
     /// The related field; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field: ::std::option::Option<crate::models::FieldResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldValueResponse { id : "id" required, field_id : "field_id" optional, model_type :
+    "model_type" optional, model_id : "model_id" optional, value : "value" patch,
+    created_at : "created_at" required, updated_at : "updated_at" required, field :
+    "field" optional }
+);
 /// A page of FieldValue records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueList {
     /// Page size that was applied.
@@ -1468,6 +1917,10 @@ pub struct FieldValueList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::FieldValueResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldValueList { limit : "limit" required, total : "total" required, offset :
+    "offset" required, data : "data" required }
+);
 /// Kind of input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1729,1496 +2182,2451 @@ impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
 /// A user of the Cirqll account.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UserResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Full name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Login e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// Company the user belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company_id: ::std::option::Option<u32>,
     /// Role of the user.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related company; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company: ::std::option::Option<crate::models::CompanyResponsePartial>,
     /// The related role; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role: ::std::option::Option<crate::models::RoleResponsePartial>,
     /// The related customers, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customers: ::std::option::Option<crate::models::CustomerListPartial>,
     /// Number of related customers; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customers_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    UserResponsePartial { id : "id" optional, name : "name" optional, email : "email"
+    optional, company_id : "company_id" optional, role_id : "role_id" optional,
+    created_at : "created_at" optional, updated_at : "updated_at" optional, company :
+    "company" optional, role : "role" optional, customers : "customers" optional,
+    customers_count : "customers_count" optional }
+);
 /// Partial `CompanyResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// The company (tenant) a user belongs to.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CompanyResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Company name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vat_number: ::std::option::Option<::std::string::String>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub coc_number: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related address; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub address: ::std::option::Option<
         ::std::boxed::Box<crate::models::AddressResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CompanyResponsePartial { id : "id" optional, name : "name" optional, email : "email"
+    optional, phone : "phone" optional, vat_number : "vat_number" optional, coc_number :
+    "coc_number" optional, created_at : "created_at" optional, updated_at : "updated_at"
+    optional, address : "address" optional }
+);
 /// Partial `AddressResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A postal address of a company.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AddressResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Company this address belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company_id: ::std::option::Option<u32>,
     /// Street name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub street: ::std::option::Option<::std::string::String>,
     /// House number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub house_number: ::std::option::Option<::std::string::String>,
     /// Addition to the house number.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub house_number_addition: ::std::option::Option<::std::string::String>,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: at most 2 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub country: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related company; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company: ::std::option::Option<
         ::std::boxed::Box<crate::models::CompanyResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AddressResponsePartial { id : "id" optional, company_id : "company_id" optional,
+    street : "street" optional, house_number : "house_number" optional,
+    house_number_addition : "house_number_addition" optional, postal_code : "postal_code"
+    optional, city : "city" optional, country : "country" optional, created_at :
+    "created_at" optional, updated_at : "updated_at" optional, company : "company"
+    optional }
+);
 /// Partial `RoleResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A role: a named set of permissions. Every user has exactly one role.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RoleResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Role name, for example `company_owner` or `company_viewer`.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// What the role is for.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related permissions, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<crate::models::PermissionsListPartial>,
     /// Number of related permissions; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    RoleResponsePartial { id : "id" optional, name : "name" optional, description :
+    "description" optional, created_at : "created_at" optional, updated_at : "updated_at"
+    optional, permissions : "permissions" optional, permissions_count :
+    "permissions_count" optional }
+);
 /// Partial `PermissionsList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Permissions records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PermissionsListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::PermissionsResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    PermissionsListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `PermissionsResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A single permission; roles are sets of permissions.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PermissionsResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Permission name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable description.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    PermissionsResponsePartial { id : "id" optional, name : "name" optional, description
+    : "description" optional, created_at : "created_at" optional, updated_at :
+    "updated_at" optional }
+);
 /// Partial `CustomerList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Customer records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CustomerListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::CustomerResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CustomerListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `CustomerResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A customer (organisation) in the CRM.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CustomerResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Customer name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Account manager.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// Where the customer came from (lead source).
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin_id: ::std::option::Option<u32>,
     /// General e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Website.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub website: ::std::option::Option<::std::string::String>,
     /// VAT identification number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vat_number: ::std::option::Option<::std::string::String>,
     /// Chamber of Commerce number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub coc_number: ::std::option::Option<::std::string::String>,
     /// Street and number.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub street: ::std::option::Option<::std::string::String>,
     /// Postal code.
     ///
     /// Constraints: at most 16 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: at most 2 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub country: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related user; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
     /// The related origin; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::models::OriginResponsePartial>,
     /// The related contacts, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contacts: ::std::option::Option<crate::models::ContactListPartial>,
     /// The related assignments, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub assignments: ::std::option::Option<crate::models::AssignmentListPartial>,
     /// The related contracts, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contracts: ::std::option::Option<crate::models::ContractListPartial>,
     /// The related appointments, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub appointments: ::std::option::Option<crate::models::AppointmentListPartial>,
     /// The related tasks, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tasks: ::std::option::Option<crate::models::TaskListPartial>,
     /// The related chances, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub chances: ::std::option::Option<crate::models::ChanceListPartial>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueListPartial>,
     /// Number of related contacts; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contacts_count: ::std::option::Option<i32>,
     /// Number of related assignments; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub assignments_count: ::std::option::Option<i32>,
     /// Number of related contracts; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contracts_count: ::std::option::Option<i32>,
     /// Number of related appointments; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub appointments_count: ::std::option::Option<i32>,
     /// Number of related tasks; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tasks_count: ::std::option::Option<i32>,
     /// Number of related chances; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub chances_count: ::std::option::Option<i32>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    CustomerResponsePartial { id : "id" optional, name : "name" optional, user_id :
+    "user_id" optional, origin_id : "origin_id" optional, email : "email" optional, phone
+    : "phone" optional, website : "website" optional, vat_number : "vat_number" optional,
+    coc_number : "coc_number" optional, street : "street" optional, postal_code :
+    "postal_code" optional, city : "city" optional, country : "country" optional,
+    created_at : "created_at" optional, updated_at : "updated_at" optional, user : "user"
+    optional, origin : "origin" optional, contacts : "contacts" optional, assignments :
+    "assignments" optional, contracts : "contracts" optional, appointments :
+    "appointments" optional, tasks : "tasks" optional, chances : "chances" optional,
+    field_values : "field_values" optional, contacts_count : "contacts_count" optional,
+    assignments_count : "assignments_count" optional, contracts_count : "contracts_count"
+    optional, appointments_count : "appointments_count" optional, tasks_count :
+    "tasks_count" optional, chances_count : "chances_count" optional, field_values_count
+    : "field_values_count" optional }
+);
 /// Partial `OriginResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A lead source: where a customer came from.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OriginResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Name of the source.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    OriginResponsePartial { id : "id" optional, name : "name" optional, created_at :
+    "created_at" optional, updated_at : "updated_at" optional }
+);
 /// Partial `ContactList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Contact records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContactListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::ContactResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContactListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `ContactResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A person at a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContactResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// User responsible for this contact.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// Primary customer of this contact.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Given name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Family name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// E-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number.
     ///
     /// Constraints: at most 32 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Job title.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job_title: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related notes, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<crate::models::NoteListPartial>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueListPartial>,
     /// Number of related notes; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes_count: ::std::option::Option<i32>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContactResponsePartial { id : "id" optional, user_id : "user_id" optional,
+    customer_id : "customer_id" optional, first_name : "first_name" optional, last_name :
+    "last_name" optional, email : "email" optional, phone : "phone" optional, job_title :
+    "job_title" optional, created_at : "created_at" optional, updated_at : "updated_at"
+    optional, user : "user" optional, customer : "customer" optional, notes : "notes"
+    optional, field_values : "field_values" optional, notes_count : "notes_count"
+    optional, field_values_count : "field_values_count" optional }
+);
 /// Partial `NoteList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Note records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct NoteListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<::std::vec::Vec<crate::models::NoteResponsePartial>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    NoteListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `NoteResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A note logged on a contact or customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct NoteResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Note text.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<::std::string::String>,
     /// Contact the note is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact_id: ::std::option::Option<u32>,
     /// Customer the note is about.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Author.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponsePartial>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    NoteResponsePartial { id : "id" optional, body : "body" optional, contact_id :
+    "contact_id" optional, customer_id : "customer_id" optional, user_id : "user_id"
+    optional, created_at : "created_at" optional, updated_at : "updated_at" optional,
+    contact : "contact" optional, customer : "customer" optional, user : "user" optional
+    }
+);
 /// Partial `FieldValueList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of FieldValue records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::FieldValueResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldValueListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `FieldValueResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// The value of one custom field on one record (documentation page "Field Values").
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldValueResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Custom field definition.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_id: ::std::option::Option<u32>,
     /// Kind of record the value belongs to.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_type: ::std::option::Option<::std::string::String>,
     /// Record the value belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_id: ::std::option::Option<u32>,
     /// The value, as text.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related field; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field: ::std::option::Option<crate::models::FieldResponsePartial>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldValueResponsePartial { id : "id" optional, field_id : "field_id" optional,
+    model_type : "model_type" optional, model_id : "model_id" optional, value : "value"
+    optional, created_at : "created_at" optional, updated_at : "updated_at" optional,
+    field : "field" optional }
+);
 /// Partial `FieldResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A custom field definition (see the Field Values documentation page).
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Machine name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Label shown to users.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// Kind of input.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub type_: ::std::option::Option<crate::models::FieldResponseType>,
     /// Kind of record the field is attached to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model: ::std::option::Option<crate::models::FieldResponseModel>,
     /// Whether a value is mandatory.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub required: ::std::option::Option<bool>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related options, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub options: ::std::option::Option<crate::models::FieldOptionListPartial>,
     /// Number of related options; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub options_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldResponsePartial { id : "id" optional, name : "name" optional, label : "label"
+    optional, type_ : "type" optional, model : "model" optional, required : "required"
+    optional, position : "position" optional, created_at : "created_at" optional,
+    updated_at : "updated_at" optional, options : "options" optional, options_count :
+    "options_count" optional }
+);
 /// Partial `FieldOptionList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of FieldOption records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldOptionListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::FieldOptionResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldOptionListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `FieldOptionResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// One choice of a select-type custom field.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct FieldOptionResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Field this option belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_id: ::std::option::Option<u32>,
     /// Text shown to users.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// Stored value.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::std::string::String>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related field; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field: ::std::option::Option<crate::models::FieldResponsePartial>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    FieldOptionResponsePartial { id : "id" optional, field_id : "field_id" optional,
+    label : "label" optional, value : "value" optional, position : "position" optional,
+    created_at : "created_at" optional, updated_at : "updated_at" optional, field :
+    "field" optional }
+);
 /// Partial `AssignmentList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Assignment records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssignmentListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::AssignmentResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AssignmentListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `AssignmentResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A piece of (project) work sold to a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssignmentResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Name of the assignment.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Scope of the work.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Agreed price, excluding VAT.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// When the work starts.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub start_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the work is due.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub end_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact_id: ::std::option::Option<u32>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponsePartial>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueListPartial>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AssignmentResponsePartial { id : "id" optional, name : "name" optional, description :
+    "description" optional, price : "price" optional, start_date : "start_date" optional,
+    end_date : "end_date" optional, customer_id : "customer_id" optional, contact_id :
+    "contact_id" optional, user_id : "user_id" optional, created_at : "created_at"
+    optional, updated_at : "updated_at" optional, customer : "customer" optional, contact
+    : "contact" optional, user : "user" optional, field_values : "field_values" optional,
+    field_values_count : "field_values_count" optional }
+);
 /// Partial `ContractList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Contract records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContractListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::ContractResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContractListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `ContractResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A contract with a customer (the one resource whose fields are documented).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContractResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Name of the contract.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Description of the contract.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Price of the contract.
     ///
     /// Constraints: format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// How the price is charged. The meaning of the values is not documented.
     ///
     /// Constraints: minimum -2147483648, maximum 2147483647, format `int32`, default `1`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price_type: ::std::option::Option<i32>,
     /// Price computed by Cirqll.
     ///
     /// Constraints: format `double`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub calculated_price: ::std::option::Option<f64>,
     /// Start of the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub start_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// End of the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub end_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When to be reminded about the contract.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reminder_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Identifier in the system the contract was imported from.
     ///
     /// Constraints: minimum 0, format `int64`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub import_id: ::std::option::Option<i64>,
     /// Customer the contract is with.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person for the contract.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact_id: ::std::option::Option<u32>,
     /// Opportunity the contract came from.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub chance_id: ::std::option::Option<u32>,
     /// User responsible for the contract (one of the 3 unreadable properties).
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     ///
     /// Inferred: One of the three Contract properties the docs page cut off; candidate named in REFERENCE §6.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related customer; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related contact; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponsePartial>,
     /// The related chance; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub chance: ::std::option::Option<crate::models::ChanceResponsePartial>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueListPartial>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ContractResponsePartial { id : "id" optional, name : "name" optional, description :
+    "description" optional, price : "price" optional, price_type : "price_type" optional,
+    calculated_price : "calculated_price" optional, start_date : "start_date" optional,
+    end_date : "end_date" optional, reminder_date : "reminder_date" optional, import_id :
+    "import_id" optional, customer_id : "customer_id" optional, contact_id : "contact_id"
+    optional, chance_id : "chance_id" optional, user_id : "user_id" optional, created_at
+    : "created_at" optional, updated_at : "updated_at" optional, customer : "customer"
+    optional, contact : "contact" optional, chance : "chance" optional, user : "user"
+    optional, field_values : "field_values" optional, field_values_count :
+    "field_values_count" optional }
+);
 /// Partial `ChanceResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A sales opportunity (deal) with a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields. Fields taken from the request body that the docs printed on the Contract Update page (REFERENCE §6.1, defect 1), which matches a chance.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChanceResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Name of the opportunity.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Expected value.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// Description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Estimated chance of winning, in percent.
     ///
     /// Constraints: minimum 0, maximum 100, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub percentage: ::std::option::Option<i32>,
     /// Customer this opportunity is with.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// User who owns the opportunity.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the opportunity was archived; null while active.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub archived_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueListPartial>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ChanceResponsePartial { id : "id" optional, name : "name" optional, price : "price"
+    optional, description : "description" optional, percentage : "percentage" optional,
+    customer_id : "customer_id" optional, user_id : "user_id" optional, archived_at :
+    "archived_at" optional, created_at : "created_at" optional, updated_at : "updated_at"
+    optional, customer : "customer" optional, user : "user" optional, field_values :
+    "field_values" optional, field_values_count : "field_values_count" optional }
+);
 /// Partial `AppointmentList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Appointment records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AppointmentListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::AppointmentResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AppointmentListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `AppointmentResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A calendar appointment with a customer or contact.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AppointmentResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Short title.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// Agenda or notes.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Where the appointment takes place.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub location: ::std::option::Option<::std::string::String>,
     /// Start of the appointment.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub start: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// End of the appointment.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub end: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Whether the appointment lasts the whole day.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub all_day: ::std::option::Option<bool>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact_id: ::std::option::Option<u32>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponsePartial>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueListPartial>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AppointmentResponsePartial { id : "id" optional, title : "title" optional,
+    description : "description" optional, location : "location" optional, start : "start"
+    optional, end : "end" optional, all_day : "all_day" optional, customer_id :
+    "customer_id" optional, contact_id : "contact_id" optional, user_id : "user_id"
+    optional, created_at : "created_at" optional, updated_at : "updated_at" optional,
+    customer : "customer" optional, contact : "contact" optional, user : "user" optional,
+    field_values : "field_values" optional, field_values_count : "field_values_count"
+    optional }
+);
 /// Partial `TaskList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Task records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<::std::vec::Vec<crate::models::TaskResponsePartial>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TaskListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);
 /// Partial `TaskResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A task to be done for a customer.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// What has to be done.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// Details.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Deadline.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub due_date: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the task was completed; null while open.
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub completed_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// Priority.
     ///
     /// Constraints: default `"normal"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub priority: ::std::option::Option<crate::models::TaskResponsePriority>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact_id: ::std::option::Option<u32>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related customer; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub customer: ::std::option::Option<crate::models::CustomerResponsePartial>,
     /// The related contact; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub contact: ::std::option::Option<crate::models::ContactResponsePartial>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
     /// The related field_values, wrapped in the list envelope; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values: ::std::option::Option<crate::models::FieldValueListPartial>,
     /// Number of related field_values; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field_values_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TaskResponsePartial { id : "id" optional, title : "title" optional, description :
+    "description" optional, due_date : "due_date" optional, completed_at : "completed_at"
+    optional, priority : "priority" optional, customer_id : "customer_id" optional,
+    contact_id : "contact_id" optional, user_id : "user_id" optional, created_at :
+    "created_at" optional, updated_at : "updated_at" optional, customer : "customer"
+    optional, contact : "contact" optional, user : "user" optional, field_values :
+    "field_values" optional, field_values_count : "field_values_count" optional }
+);
 /// Partial `ChanceList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of Chance records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChanceListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::ChanceResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    ChanceListPartial { limit : "limit" optional, total : "total" optional, offset :
+    "offset" optional, data : "data" optional }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TaskRequestStore {
     /// What has to be done.
     ///
@@ -14,38 +13,26 @@ pub struct TaskRequestStore {
     /// Details.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Deadline.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
     /// When the task was completed; null while open.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
     /// Priority.
     ///
     /// Constraints: default `"normal"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::models::TaskResponsePriority>,
     /// Customer this record belongs to.
     ///
@@ -54,81 +41,74 @@ pub struct TaskRequestStore {
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     pub user_id: u32,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TaskRequestStore { title : "title" required, description : "description" patch,
+    due_date : "due_date" patch, completed_at : "completed_at" patch, priority :
+    "priority" optional, customer_id : "customer_id" required, contact_id : "contact_id"
+    patch, user_id : "user_id" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a task.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TaskRequestUpdate {
     /// What has to be done.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Details.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Deadline.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
     /// When the task was completed; null while open.
     ///
     /// Constraints: format `date-time`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<
         ::std::option::Option<crate::runtime::datetime::DateTime>,
     >,
     /// Priority.
     ///
     /// Constraints: default `"normal"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::models::TaskResponsePriority>,
     /// Customer this record belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<u32>,
     /// Contact person at the customer.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::option::Option<u32>>,
     /// User (account manager) responsible for this record.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TaskRequestUpdate { title : "title" optional, description : "description" patch,
+    due_date : "due_date" patch, completed_at : "completed_at" patch, priority :
+    "priority" optional, customer_id : "customer_id" optional, contact_id : "contact_id"
+    patch, user_id : "user_id" optional }
+);

@@ -4,7 +4,7 @@
 /// A reusable quote or e-mail template.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateResponse {
     /// Unique identifier.
@@ -16,28 +16,25 @@ pub struct TemplateResponse {
     /// Constraints: at most 255 characters.
     pub name: ::std::string::String,
     /// What the template is used for.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub type_: ::std::option::Option<crate::models::TemplateResponseType>,
     /// Subject line, for e-mail templates.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Body text with placeholders.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When the record was created.
@@ -49,19 +46,30 @@ pub struct TemplateResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
     /// The related items, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub items: ::std::option::Option<crate::models::TemplateItemList>,
     /// Number of related items; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub items_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateResponse { id : "id" required, name : "name" required, type_ : "type"
+    optional, subject : "subject" patch, body : "body" patch, created_at : "created_at"
+    required, updated_at : "updated_at" required, items : "items" optional, items_count :
+    "items_count" optional }
+);
 /// Request body to create a template.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TemplateRequestStore {
     /// Template name.
     ///
@@ -73,61 +81,50 @@ pub struct TemplateRequestStore {
     /// Subject line, for e-mail templates.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Body text with placeholders.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateRequestStore { name : "name" required, type_ : "type" required, subject :
+    "subject" patch, body : "body" patch }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a template.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TemplateRequestUpdate {
     /// Template name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// What the template is used for.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::TemplateResponseType>,
     /// Subject line, for e-mail templates.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Body text with placeholders.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateRequestUpdate { name : "name" optional, type_ : "type" optional, subject :
+    "subject" patch, body : "body" patch }
+);
 /// A page of Template records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateList {
     /// Page size that was applied.
@@ -145,10 +142,14 @@ pub struct TemplateList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::TemplateResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// A line item of a template.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateItemResponse {
     /// Unique identifier.
@@ -158,7 +159,10 @@ pub struct TemplateItemResponse {
     /// Template the item belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub template_id: ::std::option::Option<u32>,
     /// Item name.
     ///
@@ -167,31 +171,42 @@ pub struct TemplateItemResponse {
     /// Item description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Quantity.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub quantity: ::std::option::Option<f64>,
     /// Unit price.
     ///
     /// Constraints: format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// VAT percentage.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vat_percentage: ::std::option::Option<f64>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
     /// When the record was created.
     ///
@@ -204,11 +219,21 @@ pub struct TemplateItemResponse {
     /// The related template; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub template: ::std::option::Option<crate::models::TemplateResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateItemResponse { id : "id" required, template_id : "template_id" optional, name
+    : "name" required, description : "description" patch, quantity : "quantity" optional,
+    price : "price" optional, vat_percentage : "vat_percentage" optional, position :
+    "position" optional, created_at : "created_at" required, updated_at : "updated_at"
+    required, template : "template" optional }
+);
 /// A page of TemplateItem records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateItemList {
     /// Page size that was applied.
@@ -226,6 +251,10 @@ pub struct TemplateItemList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::TemplateItemResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateItemList { limit : "limit" required, total : "total" required, offset :
+    "offset" required, data : "data" required }
+);
 /// What the template is used for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -286,143 +315,228 @@ impl<'de> ::serde::Deserialize<'de> for TemplateResponseType {
 /// A reusable quote or e-mail template.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Template name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// What the template is used for.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub type_: ::std::option::Option<crate::models::TemplateResponseType>,
     /// Subject line, for e-mail templates.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Body text with placeholders.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<::std::string::String>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related items, wrapped in the list envelope; only present when eager-loaded with `with`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub items: ::std::option::Option<crate::models::TemplateItemListPartial>,
     /// Number of related items; only present when requested with `count`.
     ///
     /// Constraints: minimum 0, format `int32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub items_count: ::std::option::Option<i32>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateResponsePartial { id : "id" optional, name : "name" optional, type_ : "type"
+    optional, subject : "subject" optional, body : "body" optional, created_at :
+    "created_at" optional, updated_at : "updated_at" optional, items : "items" optional,
+    items_count : "items_count" optional }
+);
 /// Partial `TemplateItemList`: every field optional, as returned when a request limits the fields.
 ///
 /// A page of TemplateItem records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateItemListPartial {
     /// Page size that was applied.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i32>,
     /// Number of records matching the query, over all pages.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i32>,
     /// Number of records skipped before this page.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub offset: ::std::option::Option<i32>,
     /// The records on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::models::TemplateItemResponsePartial>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateItemListPartial { limit : "limit" optional, total : "total" optional, offset
+    : "offset" optional, data : "data" optional }
+);
 /// Partial `TemplateItemResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A line item of a template.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TemplateItemResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Template the item belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub template_id: ::std::option::Option<u32>,
     /// Item name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Item description.
     ///
     /// Constraints: at most 65535 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Quantity.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub quantity: ::std::option::Option<f64>,
     /// Unit price.
     ///
     /// Constraints: format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub price: ::std::option::Option<f64>,
     /// VAT percentage.
     ///
     /// Constraints: minimum 0, format `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vat_percentage: ::std::option::Option<f64>,
     /// Sort position.
     ///
     /// Constraints: minimum 0, format `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub position: ::std::option::Option<i32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related template; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub template: ::std::option::Option<crate::models::TemplateResponsePartial>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TemplateItemResponsePartial { id : "id" optional, template_id : "template_id"
+    optional, name : "name" optional, description : "description" optional, quantity :
+    "quantity" optional, price : "price" optional, vat_percentage : "vat_percentage"
+    optional, position : "position" optional, created_at : "created_at" optional,
+    updated_at : "updated_at" optional, template : "template" optional }
+);

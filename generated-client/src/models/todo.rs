@@ -4,7 +4,7 @@
 /// A personal to-do item of a user (the docs' menu called it "To-do" earlier).
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TodoResponse {
     /// Unique identifier.
@@ -18,21 +18,26 @@ pub struct TodoResponse {
     /// Whether the item is done.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub done: ::std::option::Option<bool>,
     /// Day the item is due.
     ///
     /// Constraints: format `date`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub due_date: ::std::option::Option<::std::option::Option<::chrono::NaiveDate>>,
     /// Owner of the item.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
@@ -45,14 +50,21 @@ pub struct TodoResponse {
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TodoResponse { id : "id" required, title : "title" required, done : "done" optional,
+    due_date : "due_date" patch, user_id : "user_id" optional, created_at : "created_at"
+    required, updated_at : "updated_at" required, user : "user" optional }
+);
 /// Request body to create a todo.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TodoRequestStore {
     /// What has to be done.
     ///
@@ -61,55 +73,56 @@ pub struct TodoRequestStore {
     /// Whether the item is done.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub done: ::std::option::Option<bool>,
     /// Day the item is due.
     ///
     /// Constraints: format `date`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<::std::option::Option<::chrono::NaiveDate>>,
     /// Owner of the item.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
     pub user_id: u32,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TodoRequestStore { title : "title" required, done : "done" optional, due_date :
+    "due_date" patch, user_id : "user_id" required }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a todo.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TodoRequestUpdate {
     /// What has to be done.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Whether the item is done.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub done: ::std::option::Option<bool>,
     /// Day the item is due.
     ///
     /// Constraints: format `date`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::double_option"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<::std::option::Option<::chrono::NaiveDate>>,
     /// Owner of the item.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    TodoRequestUpdate { title : "title" optional, done : "done" optional, due_date :
+    "due_date" patch, user_id : "user_id" optional }
+);
 /// A page of Todo records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TodoList {
     /// Page size that was applied.
@@ -127,52 +140,85 @@ pub struct TodoList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::TodoResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TodoList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// Partial `TodoResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A personal to-do item of a user (the docs' menu called it "To-do" earlier).
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TodoResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// What has to be done.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// Whether the item is done.
     ///
     /// Constraints: default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub done: ::std::option::Option<bool>,
     /// Day the item is due.
     ///
     /// Constraints: format `date`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub due_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Owner of the item.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<u32>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// The related user; only present when eager-loaded with `with`.
     ///
     /// Inferred: Relation not documented for this resource; inferred from its foreign key or from the eager-loading page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    TodoResponsePartial { id : "id" optional, title : "title" optional, done : "done"
+    optional, due_date : "due_date" optional, user_id : "user_id" optional, created_at :
+    "created_at" optional, updated_at : "updated_at" optional, user : "user" optional }
+);

@@ -5,7 +5,6 @@
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UserRequestStore {
     /// Full name.
     ///
@@ -26,43 +25,54 @@ pub struct UserRequestStore {
     /// Role of the user.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    UserRequestStore { name : "name" required, email : "email" required, password :
+    "password" required, company_id : "company_id" required, role_id : "role_id" optional
+    }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a user.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UserRequestUpdate {
     /// Full name.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Login e-mail address.
     ///
     /// Constraints: at most 255 characters, format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Password (write-only).
     ///
     /// Constraints: at most 255 characters, write-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// Company the user belongs to.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<u32>,
     /// Role of the user.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<u32>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    UserRequestUpdate { name : "name" optional, email : "email" optional, password :
+    "password" optional, company_id : "company_id" optional, role_id : "role_id" optional
+    }
+);
 /// A page of User records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UserList {
     /// Page size that was applied.
@@ -80,3 +90,7 @@ pub struct UserList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::UserResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    UserList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);

@@ -4,7 +4,7 @@
 /// A webhook subscription: Cirqll POSTs events to `url`.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct WebhookResponse {
     /// Unique identifier.
@@ -18,12 +18,18 @@ pub struct WebhookResponse {
     /// Event name, `<resource>.<created|updated|deleted>`.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub event: ::std::option::Option<::std::string::String>,
     /// Whether deliveries are enabled.
     ///
     /// Constraints: default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub active: ::std::option::Option<bool>,
     /// When the record was created.
     ///
@@ -34,11 +40,15 @@ pub struct WebhookResponse {
     /// Constraints: format `date-time`, read-only.
     pub updated_at: crate::runtime::datetime::DateTime,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    WebhookResponse { id : "id" required, url : "url" required, event : "event" optional,
+    active : "active" optional, created_at : "created_at" required, updated_at :
+    "updated_at" required }
+);
 /// Request body to create a webhook.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct WebhookRequestStore {
     /// Where events are delivered.
     ///
@@ -51,43 +61,52 @@ pub struct WebhookRequestStore {
     /// Whether deliveries are enabled.
     ///
     /// Constraints: default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// Shared secret used to sign deliveries.
     ///
     /// Constraints: at most 255 characters, write-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    WebhookRequestStore { url : "url" required, event : "event" required, active :
+    "active" optional, secret : "secret" optional }
+);
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a webhook.
 ///
 /// Inferred: Request schema not in the public docs; derived from the curated response fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct WebhookRequestUpdate {
     /// Where events are delivered.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Event name, `<resource>.<created|updated|deleted>`.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::string::String>,
     /// Whether deliveries are enabled.
     ///
     /// Constraints: default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// Shared secret used to sign deliveries.
     ///
     /// Constraints: at most 255 characters, write-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    WebhookRequestUpdate { url : "url" optional, event : "event" optional, active :
+    "active" optional, secret : "secret" optional }
+);
 /// A page of Webhook records: the list envelope.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct WebhookList {
     /// Page size that was applied.
@@ -105,42 +124,69 @@ pub struct WebhookList {
     /// The records on this page.
     pub data: ::std::vec::Vec<crate::models::WebhookResponse>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    WebhookList { limit : "limit" required, total : "total" required, offset : "offset"
+    required, data : "data" required }
+);
 /// Partial `WebhookResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A webhook subscription: Cirqll POSTs events to `url`.
 ///
 /// Inferred: Field list not in the public docs; curated as the most plausible CRM fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct WebhookResponsePartial {
     /// Unique identifier.
     ///
     /// Constraints: minimum 1, maximum 4294967295, format `uint32`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<u32>,
     /// Where events are delivered.
     ///
     /// Constraints: at most 2048 characters, format `uri`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Event name, `<resource>.<created|updated|deleted>`.
     ///
     /// Constraints: at most 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub event: ::std::option::Option<::std::string::String>,
     /// Whether deliveries are enabled.
     ///
     /// Constraints: default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub active: ::std::option::Option<bool>,
     /// When the record was created.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// When the record was last changed.
     ///
     /// Constraints: format `date-time`, read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    WebhookResponsePartial { id : "id" optional, url : "url" optional, event : "event"
+    optional, active : "active" optional, created_at : "created_at" optional, updated_at
+    : "updated_at" optional }
+);

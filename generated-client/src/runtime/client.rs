@@ -486,6 +486,47 @@ impl Client {
             }
         }
     }
+
+    /// Sends `spec` and turns the response into the value `decode` produces for a success
+    /// status (`None` for any other), or an [`ApiError`] for any other status.
+    pub async fn send_with<T>(
+        &self,
+        spec: RequestSpec,
+        decode: impl FnOnce(u16, &[u8]) -> Option<Result<T, Error>>,
+    ) -> Result<super::response::Response<T>, Error> {
+        let (method, template) = (spec.method.clone(), spec.template);
+        let raw = self.execute(spec).await?;
+        self.finish(method.as_str(), template, raw, decode)
+    }
+
+    /// Sends `spec`; a status within one of the inclusive `ok` ranges decodes its body as JSON
+    /// into `T`, any other is an [`ApiError`].
+    pub async fn send_json<T: serde::de::DeserializeOwned>(
+        &self,
+        spec: RequestSpec,
+        ok: &[(u16, u16)],
+    ) -> Result<super::response::Response<T>, Error> {
+        let template = spec.template;
+        self.send_with(spec, |status, body| {
+            in_ranges(status, ok).then(|| super::error::decode_json(body, template, status))
+        })
+        .await
+    }
+
+    /// Sends `spec`; a status within one of the inclusive `ok` ranges succeeds without reading
+    /// the body, any other is an [`ApiError`].
+    pub async fn send_empty(
+        &self,
+        spec: RequestSpec,
+        ok: &[(u16, u16)],
+    ) -> Result<super::response::Response<()>, Error> {
+        self.send_with(spec, |status, _| in_ranges(status, ok).then_some(Ok(()))).await
+    }
+}
+
+/// Whether `status` lies within one of the inclusive `ranges`.
+fn in_ranges(status: u16, ranges: &[(u16, u16)]) -> bool {
+    ranges.iter().any(|&(low, high)| (low..=high).contains(&status))
 }
 
 /// Writes a parameter value as text: strings as they are, other values as their JSON text

@@ -175,10 +175,7 @@ fn operation(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> (TokenStream,
     };
 
     let spec = request_spec(api, op);
-    let (output, decode) = output_and_decode(api, op, generic.is_some());
-    let body_param = if decode.to_string().contains("body") { format_ident!("body") } else { format_ident!("_body") };
-    let method_str = op.method.as_str();
-    let template = &op.path;
+    let (output, send) = output_and_send(api, op, generic.is_some());
     let streams = op.pagination.as_ref().map(|p| pagination_methods(api, op, p, generic.is_some()));
     let builder_doc =
         format!(" Request builder for `{} {}`; send it with `.send().await`.", op.method.as_str(), op.path);
@@ -207,11 +204,7 @@ fn operation(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> (TokenStream,
             }
             /// Sends the request.
             pub async fn send(self) -> ::std::result::Result<crate::Response<#output>, crate::Error> {
-                let spec = self.request_spec()?;
-                let raw = self.client.execute(spec).await?;
-                self.client.finish(#method_str, #template, raw, |status, #body_param| {
-                    #decode
-                })
+                #send
             }
             #streams
         }
@@ -482,23 +475,31 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The output type of `send()` and the closure body that decodes a success status.
-fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, TokenStream) {
+/// The output type of `send()` and its body. Most operations call the runtime's `send_json`
+/// or `send_empty` with their success statuses; the rest pass a decoding closure to `send_with`.
+fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, TokenStream) {
     let template = &op.path;
+    let ranges = |statuses: &mut dyn Iterator<Item = &SuccessResponse>| {
+        let ranges = statuses.map(|s| {
+            let (low, high) = status_range(&s.status);
+            quote!((#low, #high))
+        });
+        quote!(&[#(#ranges),*])
+    };
+    let send_json = |ok: TokenStream| quote!(self.client.send_json(self.request_spec()?, #ok).await);
+    let send_with = |arms: TokenStream| {
+        quote! {
+            self.client.send_with(self.request_spec()?, |status, body| match status {
+                #arms
+                _ => ::std::option::Option::None,
+            }).await
+        }
+    };
     if let Some(p) = &op.pagination {
         let item = if generic { quote!(T) } else { rust_type(api, &p.item) };
         let layout = ident(&api.page_layouts[p.layout].name.rust);
-        let ty = quote!(crate::runtime::pagination::Page<#item, crate::apis::#layout>);
-        let statuses = op.success.iter().filter(|s| s.ty.is_some()).map(|s| status_pattern(&s.status));
-        return (
-            ty.clone(),
-            quote! {
-                match status {
-                    #( #statuses => ::std::option::Option::Some(crate::runtime::error::decode_json::<#ty>(body, #template, status)), )*
-                    _ => ::std::option::Option::None,
-                }
-            },
-        );
+        let ok = ranges(&mut op.success.iter().filter(|s| s.ty.is_some()));
+        return (quote!(crate::runtime::pagination::Page<#item, crate::apis::#layout>), send_json(ok));
     }
     let typed: Vec<&SuccessResponse> = op.success.iter().collect();
     let distinct: Vec<&Option<TypeRef>> = {
@@ -529,28 +530,18 @@ fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, 
         }
     };
     match distinct.len() {
-        0 => (
-            quote!(()),
-            quote! {
-                match status {
-                    200..=299 => ::std::option::Option::Some(::std::result::Result::Ok(())),
-                    _ => ::std::option::Option::None,
-                }
-            },
-        ),
+        0 => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, &[(200, 299)]).await)),
         1 => {
-            let ty = value_ty(distinct[0]);
-            let statuses = typed.iter().map(|s| status_pattern(&s.status));
-            let dec = decode_one(distinct[0]);
-            (
-                ty,
-                quote! {
-                    match status {
-                        #( #statuses )|* => ::std::option::Option::Some(#dec),
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+            let ok = ranges(&mut typed.iter().copied());
+            match distinct[0] {
+                None => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, #ok).await)),
+                Some(TypeRef::Binary) => {
+                    let statuses = typed.iter().map(|s| status_pattern(&s.status));
+                    let dec = decode_one(distinct[0]);
+                    (value_ty(distinct[0]), send_with(quote!(#( #statuses )|* => ::std::option::Option::Some(#dec),)))
+                }
+                Some(_) => (value_ty(distinct[0]), send_json(ok)),
+            }
         }
         _ if distinct.iter().filter(|t| t.is_some()).count() == 1 => {
             // One body shape, and statuses without a body (GitHub's `304 Not Modified`).
@@ -565,15 +556,7 @@ fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, 
                     quote!(#pat => ::std::option::Option::Some(::std::result::Result::Ok(::std::option::Option::None)),)
                 }
             });
-            (
-                quote!(::std::option::Option<#ty>),
-                quote! {
-                    match status {
-                        #(#arms)*
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+            (quote!(::std::option::Option<#ty>), send_with(quote!(#(#arms)*)))
         }
         _ => {
             // Several body shapes: each status's body is checked against its shape, then kept
@@ -590,32 +573,31 @@ fn output_and_decode(api: &Api, op: &Operation, generic: bool) -> (TokenStream, 
                 };
                 quote!(#pat => ::std::option::Option::Some(#dec),)
             });
-            (
-                quote!(::serde_json::Value),
-                quote! {
-                    match status {
-                        #(#arms)*
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+            (quote!(::serde_json::Value), send_with(quote!(#(#arms)*)))
         }
     }
 }
 
-fn status_pattern(status: &str) -> TokenStream {
+/// The inclusive range of statuses a response key covers: `200`, `2XX`, or any 2xx.
+fn status_range(status: &str) -> (u16, u16) {
     if let Ok(code) = status.parse::<u16>() {
-        return quote!(#code);
+        return (code, code);
     }
     let upper = status.to_ascii_uppercase();
     if upper.len() == 3 && upper.ends_with("XX") {
         if let Some(d) = upper.chars().next().and_then(|c| c.to_digit(10)) {
-            let lo = (d * 100) as u16;
-            let hi = lo + 99;
-            return quote!(#lo..=#hi);
+            let low = (d * 100) as u16;
+            return (low, low + 99);
         }
     }
-    quote!(200..=299)
+    (200, 299)
+}
+
+fn status_pattern(status: &str) -> TokenStream {
+    match status_range(status) {
+        (low, high) if low == high => quote!(#low),
+        (low, high) => quote!(#low..=#high),
+    }
 }
 
 fn pagination_methods(api: &Api, op: &Operation, p: &Pagination, generic: bool) -> TokenStream {

@@ -178,22 +178,7 @@ impl SendJsonRequest {
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/json",
-                raw,
-                |status, _body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(::std::result::Result::Ok(()))
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_empty(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `POST /form`; send it with `.send().await`.
@@ -239,22 +224,7 @@ impl SendFormRequest {
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/form",
-                raw,
-                |status, _body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(::std::result::Result::Ok(()))
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_empty(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `POST /upload`; send it with `.send().await`.
@@ -305,26 +275,7 @@ impl UploadRequest {
         crate::Response<crate::models::UploadResponse201>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/upload",
-                raw,
-                |status, body| {
-                    match status {
-                        201u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::UploadResponse201,
-                                >(body, "/upload", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(201u16, 201u16)]).await
     }
 }
 /// Request builder for `PUT /raw`; send it with `.send().await`.
@@ -372,23 +323,18 @@ impl PutRawRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::Response<::std::vec::Vec<u8>>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
         self.client
-            .finish(
-                "PUT",
-                "/raw",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                ::std::result::Result::Ok(body.to_vec()),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
+            .send_with(
+                self.request_spec()?,
+                |status, body| match status {
+                    200u16 => {
+                        ::std::option::Option::Some(
+                            ::std::result::Result::Ok(body.to_vec()),
+                        )
                     }
+                    _ => ::std::option::Option::None,
                 },
             )
+            .await
     }
 }

@@ -3,44 +3,60 @@
 //! Types used by the operations tagged `default` only.
 /// `sendJson.body`
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendJsonBody {
     /// `a`
     pub a: ::std::string::String,
     /// `b`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub b: ::std::option::Option<i64>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    SendJsonBody { a : "a" required, b : "b" optional }
+);
 /// `sendForm.body`
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendFormBody {
     /// `user`
     pub user: ::std::string::String,
     /// `remember`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remember: ::std::option::Option<bool>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    SendFormBody { user : "user" required, remember : "remember" optional }
+);
 /// `upload.body`
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UploadBody {
     /// `file`
     ///
     /// Constraints: format `binary`.
     pub file: crate::runtime::serde_helpers::Binary,
     /// `caption`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caption: ::std::option::Option<::std::string::String>,
     /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    UploadBody { file : "file" required, caption : "caption" optional, count : "count"
+    optional }
+);
 /// `upload.response201`
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UploadResponse201 {
     /// `url`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    UploadResponse201 { url : "url" optional }
+);

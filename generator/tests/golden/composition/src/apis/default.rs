@@ -98,26 +98,7 @@ impl ListPetsRequest {
         crate::Response<::std::vec::Vec<crate::models::Pet>>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/pets",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    ::std::vec::Vec<crate::models::Pet>,
-                                >(body, "/pets", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `POST /shapes`; send it with `.send().await`.
@@ -168,26 +149,7 @@ impl DrawShapeRequest {
         crate::Response<crate::models::DrawShapeResponse200>,
         crate::Error,
     > {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "POST",
-                "/shapes",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::DrawShapeResponse200,
-                                >(body, "/shapes", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }
 /// Request builder for `GET /trees`; send it with `.send().await`.
@@ -226,25 +188,6 @@ impl GetTreeRequest {
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::Response<crate::models::Node>, crate::Error> {
-        let spec = self.request_spec()?;
-        let raw = self.client.execute(spec).await?;
-        self.client
-            .finish(
-                "GET",
-                "/trees",
-                raw,
-                |status, body| {
-                    match status {
-                        200u16 => {
-                            ::std::option::Option::Some(
-                                crate::runtime::error::decode_json::<
-                                    crate::models::Node,
-                                >(body, "/trees", status),
-                            )
-                        }
-                        _ => ::std::option::Option::None,
-                    }
-                },
-            )
+        self.client.send_json(self.request_spec()?, &[(200u16, 200u16)]).await
     }
 }

@@ -2,7 +2,7 @@
 
 //! Types used by the operations tagged `default` only.
 /// allOf merges the base fields with the pet's own.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Pet {
     /// `id`
@@ -10,28 +10,46 @@ pub struct Pet {
     /// Constraints: format `int64`.
     pub id: i64,
     /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// `kind`
     pub kind: ::std::string::String,
     /// `owner`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub owner: ::std::option::Option<::std::boxed::Box<crate::models::Owner>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Pet { id : "id" required, name : "name" optional, kind : "kind" required, owner :
+    "owner" optional }
+);
 /// `Owner`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Owner {
     /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// `pet`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub pet: ::std::option::Option<::std::boxed::Box<crate::models::Pet>>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Owner { name : "name" optional, pet : "pet" optional }
+);
 /// `Circle`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Circle {
     /// `type`
     #[serde(rename = "type")]
@@ -39,9 +57,12 @@ pub struct Circle {
     /// `radius`
     pub radius: f64,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    Circle { type_ : "type" required, radius : "radius" required }
+);
 /// `Square`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Square {
     /// `type`
     #[serde(rename = "type")]
@@ -49,6 +70,10 @@ pub struct Square {
     /// `side`
     pub side: f64,
 }
+#[cfg(feature = "full-serde")]
+crate::runtime::serde_helpers::deserialize_struct!(
+    Square { type_ : "type" required, side : "side" required }
+);
 /// oneOf with a discriminator.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -127,21 +152,34 @@ pub enum IdOrName {
     Unknown(::serde_json::Value),
 }
 /// A recursive schema.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Node {
     /// `value`
     pub value: ::std::string::String,
     /// `parent`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent: ::std::option::Option<::std::boxed::Box<crate::models::Node>>,
     /// `children`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub children: ::std::option::Option<::std::vec::Vec<crate::models::Node>>,
     /// `label`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<crate::models::IdOrName>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Node { value : "value" required, parent : "parent" optional, children : "children"
+    optional, label : "label" optional }
+);
 /// `Circle.type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -237,34 +275,58 @@ impl<'de> ::serde::Deserialize<'de> for SquareType {
     }
 }
 /// `drawShape.response200.outline.points.item`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DrawShapeResponse200OutlinePointsItem {
     /// `x`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub x: ::std::option::Option<f64>,
     /// `y`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub y: ::std::option::Option<f64>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    DrawShapeResponse200OutlinePointsItem { x : "x" optional, y : "y" optional }
+);
 /// `drawShape.response200.outline`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DrawShapeResponse200Outline {
     /// `points`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub points: ::std::option::Option<
         ::std::vec::Vec<crate::models::DrawShapeResponse200OutlinePointsItem>,
     >,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    DrawShapeResponse200Outline { points : "points" optional }
+);
 /// `drawShape.response200`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DrawShapeResponse200 {
     /// `area`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub area: ::std::option::Option<f64>,
     /// `outline`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub outline: ::std::option::Option<crate::models::DrawShapeResponse200Outline>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    DrawShapeResponse200 { area : "area" optional, outline : "outline" optional }
+);

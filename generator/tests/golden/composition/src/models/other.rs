@@ -2,7 +2,7 @@
 
 //! Types no request or success response uses: error bodies, payloads the API pushes, parts other schemas copy.
 /// `Base`
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Base {
     /// `id`
@@ -10,6 +10,12 @@ pub struct Base {
     /// Constraints: format `int64`.
     pub id: i64,
     /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Base { id : "id" required, name : "name" optional }
+);

@@ -2,108 +2,127 @@
 
 //! Types used by the operations tagged `self` only.
 /// `Option`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Option {
     /// `type`
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// `ref`
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ref", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// `self`
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// `Self`
-    #[serde(
-        rename = "Self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Self", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub self_2: ::std::option::Option<::std::string::String>,
     /// `gen`
-    #[serde(
-        rename = "gen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "gen", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gen_: ::std::option::Option<::std::string::String>,
     /// `async`
-    #[serde(
-        rename = "async",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "async", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub async_: ::std::option::Option<::std::string::String>,
     /// `123`
-    #[serde(
-        rename = "123",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "123", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub n123: ::std::option::Option<::std::string::String>,
     /// `+1`
-    #[serde(
-        rename = "+1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "+1", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub plus_1: ::std::option::Option<::std::string::String>,
     /// `foo-bar`
-    #[serde(
-        rename = "foo-bar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo-bar", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub foo_bar: ::std::option::Option<::std::string::String>,
     /// `foo_bar`
-    #[serde(
-        rename = "foo_bar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "foo_bar", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub foo_bar_2: ::std::option::Option<::std::string::String>,
     /// `result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub result: ::std::option::Option<crate::models::Result>,
     /// `error`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub error: ::std::option::Option<crate::models::Error>,
     /// `string`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub string: ::std::option::Option<crate::models::String>,
     /// `vec`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vec: ::std::option::Option<crate::models::Vec>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Option { type_ : "type" optional, ref_ : "ref" optional, self_ : "self" optional,
+    self_2 : "Self" optional, gen_ : "gen" optional, async_ : "async" optional, n123 :
+    "123" optional, plus_1 : "+1" optional, foo_bar : "foo-bar" optional, foo_bar_2 :
+    "foo_bar" optional, result : "result" optional, error : "error" optional, string :
+    "string" optional, vec : "vec" optional }
+);
 /// `Result`
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Result {
     /// `ok`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ok: ::std::option::Option<bool>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(Result { ok : "ok" optional });
 /// `Error`
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Error {
     /// `message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Error { message : "message" optional }
+);
 /// `String`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -166,21 +185,22 @@ impl<'de> ::serde::Deserialize<'de> for String {
 /// `Vec`
 pub type Vec = ::std::vec::Vec<crate::models::Box>;
 /// `Box`
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Box {
     /// `Box`
-    #[serde(
-        rename = "Box",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Box", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub box_: ::std::option::Option<::std::string::String>,
     /// ``
-    #[serde(
-        rename = "",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub value: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Box { box_ : "Box" optional, value : "" optional }
+);

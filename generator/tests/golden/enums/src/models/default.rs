@@ -110,19 +110,32 @@ impl<'de> ::serde::Deserialize<'de> for Priority {
     }
 }
 /// `Order`
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Order {
     /// `status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<crate::models::Status>,
     /// `priority`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub priority: ::std::option::Option<crate::models::Priority>,
     /// `channel`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub channel: ::std::option::Option<crate::models::OrderChannel>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Order { status : "status" optional, priority : "priority" optional, channel :
+    "channel" optional }
+);
 /// `Order.channel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -4,7 +4,7 @@
 /// `Book`
 ///
 /// Inferred: Field list guessed for the example.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Book {
     /// `id`
@@ -16,52 +16,88 @@ pub struct Book {
     /// Constraints: format `date-time`.
     pub published: crate::runtime::datetime::DateTime,
     /// `author`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub author: ::std::option::Option<crate::models::Author>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    Book { id : "id" required, title : "title" required, published : "published"
+    required, author : "author" optional }
+);
 /// `Author`
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Author {
     /// `name`
     pub name: ::std::string::String,
 }
+crate::runtime::serde_helpers::deserialize_struct!(Author { name : "name" required });
 /// `booksIndex.response200`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BooksIndexResponse200 {
     /// `items`
     pub items: ::std::vec::Vec<crate::models::Book>,
     /// `count`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub count: ::std::option::Option<i64>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    BooksIndexResponse200 { items : "items" required, count : "count" optional }
+);
 /// Partial `Book`: every field optional, as returned when a request limits the fields.
 ///
 /// Inferred: Field list guessed for the example.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BookPartial {
     /// `id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<i64>,
     /// `title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// `published`
     ///
     /// Constraints: format `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub published: ::std::option::Option<crate::runtime::datetime::DateTime>,
     /// `author`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub author: ::std::option::Option<crate::models::AuthorPartial>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    BookPartial { id : "id" optional, title : "title" optional, published : "published"
+    optional, author : "author" optional }
+);
 /// Partial `Author`: every field optional, as returned when a request limits the fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AuthorPartial {
     /// `name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::runtime::serde_helpers::deserialize_struct!(
+    AuthorPartial { name : "name" optional }
+);

@@ -44,6 +44,8 @@ pub enum ChangeKind {
     FieldChanged,
     EnumValueRemoved,
     EnumValueAdded,
+    SerdeImplRemoved,
+    SerdeImplAdded,
 }
 
 impl fmt::Display for ChangeKind {
@@ -64,6 +66,8 @@ impl fmt::Display for ChangeKind {
             ChangeKind::FieldChanged => "field changed",
             ChangeKind::EnumValueRemoved => "enum value removed",
             ChangeKind::EnumValueAdded => "enum value added",
+            ChangeKind::SerdeImplRemoved => "serde impl removed",
+            ChangeKind::SerdeImplAdded => "serde impl added",
         };
         f.write_str(s)
     }
@@ -258,6 +262,7 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
             push(out, true, ChangeKind::TypeRemoved, item, format!("schema `{}`", old.types[i].name.wire));
             continue;
         };
+        serde_impls(&old.types[i], &new.types[j], &item, out);
         match (&old.types[i].kind, &new.types[j].kind) {
             (TypeKind::Struct(s), TypeKind::Struct(t)) => fields(old, new, name, s, t, out),
             (TypeKind::Enum(e), TypeKind::Enum(f)) => {
@@ -313,6 +318,27 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 format!("models::{name}"),
                 format!("schema `{}`", new.types[j].name.wire),
             );
+        }
+    }
+}
+
+/// Structs and unions implement the serde traits their use needs ([`WireUse`]); without the
+/// `full-serde` feature, losing one is breaking for callers who relied on it.
+fn serde_impls(old: &TypeDef, new: &TypeDef, item: &str, out: &mut Vec<Change>) {
+    let has_use = |t: &TypeDef| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_));
+    if !has_use(old) || !has_use(new) {
+        return;
+    }
+    let (a, b) = (old.wire_use, new.wire_use);
+    for (name, verb, was, is) in
+        [("Serialize", "sends", a.sent, b.sent), ("Deserialize", "receives", a.received, b.received)]
+    {
+        if was && !is {
+            let detail = format!("`{name}` only with the `full-serde` feature: no operation {verb} it any more");
+            push(out, true, ChangeKind::SerdeImplRemoved, item.to_owned(), detail);
+        } else if is && !was {
+            let detail = format!("`{name}` without the `full-serde` feature: an operation {verb} it now");
+            push(out, false, ChangeKind::SerdeImplAdded, item.to_owned(), detail);
         }
     }
 }

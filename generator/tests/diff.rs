@@ -126,6 +126,36 @@ fn added_operation_and_optional_parameter_are_compatible() {
 }
 
 #[test]
+fn serde_impls_follow_what_operations_send() {
+    let sent = BASE.replace(
+        "  /pets/{id}:",
+        r##"    post:
+      operationId: createPet
+      tags: [Pets]
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+      responses: {"201": {description: Created.}}
+  /pets/{id}:"##,
+    );
+    let changes = check(
+        &sent,
+        &[
+            (false, ChangeKind::OperationAdded, "client.pets().create_pet()"),
+            (false, ChangeKind::SerdeImplAdded, "models::Pet"),
+        ],
+        Bump::Minor,
+    );
+    assert!(changes[1].detail.contains("`Serialize` without the `full-serde` feature"), "{}", changes[1].detail);
+    // The reverse: the only operation that sent `Pet` goes away.
+    let old = cirqll_codegen::analyze_bytes(Path::new("old.yaml"), sent.as_bytes()).unwrap();
+    let new = cirqll_codegen::analyze_bytes(Path::new("new.yaml"), BASE.as_bytes()).unwrap();
+    let changes = diff(&old, &new);
+    assert!(
+        changes.iter().any(|c| c.breaking && c.kind == ChangeKind::SerdeImplRemoved && c.item == "models::Pet"),
+        "{changes:#?}"
+    );
+}
+
+#[test]
 fn versions_and_changelog_entry() {
     assert_eq!(next_version("0.1.0", Bump::Major), "0.2.0");
     assert_eq!(next_version("0.1.0", Bump::Minor), "0.1.1");

@@ -29,6 +29,9 @@ struct Figures {
     peak_mb: f64,
     lines: usize,
     check_s: Option<f64>,
+    /// Our crates only: `cargo check --features full-serde` (both serde traits on every model,
+    /// as openapi-generator's crates have).
+    check_full_s: Option<f64>,
 }
 
 enum Outcome {
@@ -294,7 +297,7 @@ fn timed(argv: &[String], out: &Path) -> Result<(f64, f64)> {
 }
 
 /// `cargo check` of a generated crate with its dependencies already built: seconds.
-fn check_time(root: &Path, dir: &Path) -> Result<f64> {
+fn check_time(root: &Path, dir: &Path, features: &[&str]) -> Result<f64> {
     // Generators that emit a module and a dependency fragment get a wrapper crate around it.
     let fragment = dir.join("REQUIRED_DEPS.toml");
     if !dir.join("Cargo.toml").exists() && fragment.exists() {
@@ -315,6 +318,7 @@ fn check_time(root: &Path, dir: &Path) -> Result<f64> {
     let check = || {
         Command::new("cargo")
             .args(["check", "--quiet"])
+            .args(features)
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", &target)
             .env("CARGO_INCREMENTAL", "0")
@@ -354,14 +358,22 @@ fn measure(root: &Path, tool: &Tool, spec: &Path, name: &str, runs: usize, with_
     walls.sort_by(f64::total_cmp);
     let lines = rust_lines(&work);
     let check_s = if with_check {
-        match check_time(root, &work) {
+        match check_time(root, &work, &[]) {
             Ok(s) => Some(s),
             Err(e) => return Outcome::Failed(format!("generated in {:.2}s, then: {e}", walls[walls.len() / 2])),
         }
     } else {
         None
     };
-    Outcome::Measured(Figures { wall_s: walls[walls.len() / 2], peak_mb: peak, lines, check_s })
+    let check_full_s = if with_check && tool.name == "cirqll-codegen" {
+        match check_time(root, &work, &["--features", "full-serde"]) {
+            Ok(s) => Some(s),
+            Err(e) => return Outcome::Failed(format!("cargo check --features full-serde: {e}")),
+        }
+    } else {
+        None
+    };
+    Outcome::Measured(Figures { wall_s: walls[walls.len() / 2], peak_mb: peak, lines, check_s, check_full_s })
 }
 
 /// Runs the benchmark; prints a table and the targets.
@@ -444,7 +456,7 @@ pub fn run(args: &[String]) -> Result<bool> {
 fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Measured(f) => println!(
-            "{:<12} {:<18} gen {:>7.3}s  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops)",
+            "{:<12} {:<18} gen {:>7.3}s  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops){}",
             input.name,
             tool,
             f.wall_s,
@@ -452,7 +464,8 @@ fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
             f.lines,
             f.check_s.map(|c| format!("check {c:.1}s")).unwrap_or_else(|| "-".into()),
             f.wall_s * 1000.0 / input.operations.max(1) as f64,
-            input.operations
+            input.operations,
+            f.check_full_s.map(|c| format!("  (check with full-serde {c:.1}s)")).unwrap_or_default()
         ),
         Outcome::Missing(why) => println!("{:<12} {:<18} missing: {why}", input.name, tool),
         Outcome::Failed(why) => println!("{:<12} {:<18} failed: {why}", input.name, tool),
@@ -488,6 +501,12 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
                     println!(
                         "cargo check of the GitHub crate: {a:.1}s vs {b:.1}s = {r:.2}x of openapi-generator's (target <= 0.5x): {}",
                         if r <= 0.5 { "met".to_owned() } else { format!("MISSED by {:.1}s", a - 0.5 * b) }
+                    );
+                }
+                if let (Some(a), Some(b)) = (f.check_full_s, p.check_s) {
+                    println!(
+                        "  with the full-serde feature (both serde traits on every model, like openapi-generator's): {a:.1}s = {:.2}x",
+                        a / b
                     );
                 }
             }

@@ -113,6 +113,8 @@ struct Readme {
     create: Option<BodyCallView>,
     update: Option<BodyCallView>,
     show: Option<CallView>,
+    version: String,
+    full_serde_feature: &'static str,
 }
 
 /// `README.md` of the generated crate (also the crate's top-level rustdoc).
@@ -215,6 +217,8 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         create,
         update,
         show,
+        version: opts.crate_version.clone(),
+        full_serde_feature: super::types::FULL_SERDE_FEATURE,
     };
     view.render().map_err(|e| Error::Template { template: "README.md.j2".into(), message: e.to_string() })
 }

@@ -109,6 +109,8 @@ pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
 /// The impl reads an object key by key in one pass. Unlike `#[derive(Deserialize)]` it has no
 /// field-identifier enum and no visitor for structs written as sequences, which JSON APIs never
 /// send: about half the code for the compiler to check, for the same behaviour on objects.
+// A crate whose structs are never received (or has none) does not use it.
+#[allow(unused_macros)]
 macro_rules! deserialize_struct {
     ($name:ident { $($field:ident: $wire:literal $mode:ident),* $(,)? } $(extra $extra:ident)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -160,4 +162,5 @@ macro_rules! deserialize_struct {
         $field
     };
 }
+#[allow(unused_imports)]
 pub(crate) use deserialize_struct;

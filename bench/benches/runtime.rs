@@ -196,22 +196,32 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn time<R>(iters: usize, mut f: impl FnMut() -> R) -> Duration {
-    let mut samples = Vec::new();
-    for _ in 0..15 {
+/// Median time per call of `f` and of `g`, from samples taken alternately so that drift in the
+/// machine's speed (other processes, frequency changes) affects both sides alike.
+fn time_pair<R, S>(iters: usize, mut f: impl FnMut() -> R, mut g: impl FnMut() -> S) -> (Duration, Duration) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..SAMPLES {
         let t = Instant::now();
         for _ in 0..iters {
             black_box(f());
         }
-        samples.push(t.elapsed() / iters as u32);
+        a.push(t.elapsed() / iters as u32);
+        let t = Instant::now();
+        for _ in 0..iters {
+            black_box(g());
+        }
+        b.push(t.elapsed() / iters as u32);
     }
-    median(samples)
+    (median(a), median(b))
 }
 
+/// Samples per side in the summary.
+const SAMPLES: usize = 31;
+
 fn summary() {
-    println!("\n== runtime overhead summary (median of 15 samples) ==");
+    println!("\n== runtime overhead summary (median of {SAMPLES} samples per side, taken alternately) ==");
     let bytes = page_json(100);
-    let (client, hand) = (time(200, || decode_client(&bytes)), time(200, || decode_hand(&bytes)));
+    let (client, hand) = time_pair(200, || decode_client(&bytes), || decode_hand(&bytes));
     let ratio = client.as_secs_f64() / hand.as_secs_f64();
     println!(
         "decode 100 customers: client {client:?}, serde_json hand-written {hand:?}, ratio {ratio:.2}x (target <= 1.20x: {})",
@@ -222,13 +232,14 @@ fn summary() {
     let c = cirqll::Client::builder().base_url(server.uri()).bearer_token("token").build().unwrap();
     let bare = reqwest::Client::new();
     let url = format!("{}/customer/1", server.uri());
-    let (tc, tb) = (
-        time(200, || rt.block_on(async { c.customer().show(1).send().await.unwrap().into_inner() })),
-        time(200, || {
+    let (tc, tb) = time_pair(
+        100,
+        || rt.block_on(async { c.customer().show(1).send().await.unwrap().into_inner() }),
+        || {
             rt.block_on(async {
                 bare.get(&url).bearer_auth("token").send().await.unwrap().json::<HandCustomer>().await.unwrap()
             })
-        }),
+        },
     );
     let ratio = tc.as_secs_f64() / tb.as_secs_f64();
     println!(

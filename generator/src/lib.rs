@@ -102,6 +102,9 @@ pub fn generate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Gener
         spec_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         spec_sha256: spec.sha256.clone(),
     };
+    // The spec's tree is the largest allocation; freeing it first lets emission reuse its
+    // memory instead of faulting in fresh pages.
+    drop(spec);
     let files = emit::emit(&api, &emit_opts)?;
     let ops = api.tags.iter().map(|t| t.operations.len()).sum();
     Ok(Generated { files, fallbacks: api.fallbacks, counts: (ops, api.types.len()) })

@@ -6,6 +6,7 @@
 //! reference the lowering stage follows exists.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 use crate::error::{pointer_segment, Error, Location, Result};
 use crate::load::LoadedSpec;
@@ -13,7 +14,7 @@ use crate::load::LoadedSpec;
 /// Checks every reference, operationId and cycle in the document.
 pub fn validate(spec: &LoadedSpec) -> Result<()> {
     let mut refs = Vec::new();
-    collect_refs(&spec.raw, String::from("#"), &mut refs);
+    collect_refs(&spec.raw, &mut String::from("#"), &mut refs);
     for (pointer, target) in &refs {
         let location = Location { file: spec.file.clone(), pointer: pointer.clone(), line_col: None };
         let Some(local) = target.strip_prefix('#') else {
@@ -32,7 +33,9 @@ pub fn validate(spec: &LoadedSpec) -> Result<()> {
     check_cycles(spec)
 }
 
-fn collect_refs(v: &serde_json::Value, pointer: String, out: &mut Vec<(String, String)>) {
+/// Collects `(pointer of the $ref, target)` for every reference below `v`. `pointer` is one
+/// buffer, extended and truncated on the way down (no string per node of a large spec).
+fn collect_refs(v: &serde_json::Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
     match v {
         serde_json::Value::Object(map) => {
             if let Some(serde_json::Value::String(r)) = map.get("$ref") {
@@ -43,15 +46,37 @@ fn collect_refs(v: &serde_json::Value, pointer: String, out: &mut Vec<(String, S
                 if k == "example" || k == "examples" && !pointer.ends_with("/components") || k.starts_with("x-") {
                     continue;
                 }
-                collect_refs(child, format!("{pointer}/{}", pointer_segment(k)), out);
+                if child.is_object() || child.is_array() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    push_segment(pointer, k);
+                    collect_refs(child, pointer, out);
+                    pointer.truncate(len);
+                }
             }
         }
         serde_json::Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                collect_refs(child, format!("{pointer}/{i}"), out);
+                if child.is_object() || child.is_array() {
+                    let len = pointer.len();
+                    let _ = write!(pointer, "/{i}");
+                    collect_refs(child, pointer, out);
+                    pointer.truncate(len);
+                }
             }
         }
         _ => {}
+    }
+}
+
+/// Appends `key` escaped as a JSON pointer segment.
+fn push_segment(pointer: &mut String, key: &str) {
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
     }
 }
 

@@ -136,17 +136,17 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequest {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("authorization_code") => {
+            ::std::option::Option::Some("authorization_code") => {
                 ::serde_json::from_value(value)
                     .map(Self::AuthorizationCode)
                     .map_err(::serde::de::Error::custom)
             }
-            Some("refresh_token") => {
+            ::std::option::Option::Some("refresh_token") => {
                 ::serde_json::from_value(value)
                     .map(Self::RefreshToken)
                     .map_err(::serde::de::Error::custom)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
 }
@@ -216,7 +216,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequestAuthorizationCodeGrantType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// Always `refresh_token`.
@@ -263,7 +263,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequestRefreshGrantType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// `oauth2Authorize.response_type`
@@ -310,7 +310,7 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponseType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// `oauth2Authorize.code_challenge_method`
@@ -357,6 +357,6 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeCodeChallengeMethod {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }

@@ -1993,7 +1993,7 @@ impl<'de> ::serde::Deserialize<'de> for FieldResponseType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// Kind of record the field is attached to.
@@ -2064,7 +2064,7 @@ impl<'de> ::serde::Deserialize<'de> for FieldResponseModel {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// Priority.
@@ -2121,7 +2121,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskResponsePriority {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// `AcceptLanguage`
@@ -2174,7 +2174,7 @@ impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// Partial `UserResponse`: every field optional, as returned when a request limits the fields.

@@ -307,7 +307,7 @@ impl<'de> ::serde::Deserialize<'de> for TemplateResponseType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// Partial `TemplateResponse`: every field optional, as returned when a request limits the fields.

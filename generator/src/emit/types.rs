@@ -271,7 +271,7 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(s.as_ref()))
+                ::std::result::Result::Ok(Self::from(s.as_ref()))
             }
         }
     }
@@ -327,8 +327,8 @@ fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union, wire_use: Wi
                         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
                         let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                         match tag.as_deref() {
-                            #( Some(#tags) => ::serde_json::from_value(value).map(Self::#variants).map_err(::serde::de::Error::custom), )*
-                            _ => Ok(Self::#unknown_name(value)),
+                            #( ::std::option::Option::Some(#tags) => ::serde_json::from_value(value).map(Self::#variants).map_err(::serde::de::Error::custom), )*
+                            _ => ::std::result::Result::Ok(Self::#unknown_name(value)),
                         }
                     }
                 }

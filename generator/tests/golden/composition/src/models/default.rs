@@ -124,17 +124,17 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("circle") => {
+            ::std::option::Option::Some("circle") => {
                 ::serde_json::from_value(value)
                     .map(Self::Circle)
                     .map_err(::serde::de::Error::custom)
             }
-            Some("square") => {
+            ::std::option::Option::Some("square") => {
                 ::serde_json::from_value(value)
                     .map(Self::Square)
                     .map_err(::serde::de::Error::custom)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
 }
@@ -224,7 +224,7 @@ impl<'de> ::serde::Deserialize<'de> for CircleType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// `Square.type`
@@ -271,7 +271,7 @@ impl<'de> ::serde::Deserialize<'de> for SquareType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// `drawShape.response200.outline.points.item`

@@ -57,7 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for Status {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }
 /// `Priority`
@@ -192,6 +192,6 @@ impl<'de> ::serde::Deserialize<'de> for OrderChannel {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        Ok(Self::from(s.as_ref()))
+        ::std::result::Result::Ok(Self::from(s.as_ref()))
     }
 }

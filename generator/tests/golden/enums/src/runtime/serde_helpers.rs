@@ -109,23 +109,25 @@ pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
 /// The impl reads an object key by key in one pass. Unlike `#[derive(Deserialize)]` it has no
 /// field-identifier enum and no visitor for structs written as sequences, which JSON APIs never
 /// send: about half the code for the compiler to check, for the same behaviour on objects.
+/// Its own items and generic parameters start with `__`, which generated type names never do:
+/// they are not hygienic, and a schema called `Visitor` or `A` must not capture them.
 // A crate whose structs are never received (or has none) does not use it.
 #[allow(unused_macros)]
 macro_rules! deserialize_struct {
     ($name:ident { $($field:ident: $wire:literal $mode:ident),* $(,)? } $(extra $extra:ident)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
                     }
                     #[allow(unused_mut, clippy::match_single_binding)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
+                        mut map: __A,
+                    ) -> ::std::result::Result<$name, __A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
                         $(let mut $extra = ::std::collections::BTreeMap::new();)?
                         while let ::std::option::Option::Some(key) =
@@ -142,7 +144,7 @@ macro_rules! deserialize_struct {
                         })
                     }
                 }
-                d.deserialize_map(Visitor)
+                d.deserialize_map(__Visitor)
             }
         }
     };

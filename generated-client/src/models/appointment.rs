@@ -49,10 +49,10 @@ pub struct AppointmentRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    AppointmentRequestStore { title : "title" required, description : "description"
-    patch, location : "location" patch, start : "start" required, end : "end" required,
-    all_day : "all_day" optional, customer_id : "customer_id" required, contact_id :
-    "contact_id" patch, user_id : "user_id" required }
+    AppointmentRequestStore { required title = "title", patch description =
+    "description", patch location = "location", required start = "start", required end =
+    "end", optional all_day = "all_day", required customer_id = "customer_id", patch
+    contact_id = "contact_id", required user_id = "user_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a appointment.
 ///
@@ -107,8 +107,8 @@ pub struct AppointmentRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    AppointmentRequestUpdate { title : "title" optional, description : "description"
-    patch, location : "location" patch, start : "start" optional, end : "end" optional,
-    all_day : "all_day" optional, customer_id : "customer_id" optional, contact_id :
-    "contact_id" patch, user_id : "user_id" optional }
+    AppointmentRequestUpdate { optional title = "title", patch description =
+    "description", patch location = "location", optional start = "start", optional end =
+    "end", optional all_day = "all_day", optional customer_id = "customer_id", patch
+    contact_id = "contact_id", optional user_id = "user_id" }
 );

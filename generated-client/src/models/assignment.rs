@@ -49,10 +49,10 @@ pub struct AssignmentRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    AssignmentRequestStore { name : "name" required, description : "description" patch,
-    price : "price" required, start_date : "start_date" patch, end_date : "end_date"
-    patch, customer_id : "customer_id" required, contact_id : "contact_id" patch, user_id
-    : "user_id" required }
+    AssignmentRequestStore { required name = "name", patch description = "description",
+    required price = "price", patch start_date = "start_date", patch end_date =
+    "end_date", required customer_id = "customer_id", patch contact_id = "contact_id",
+    required user_id = "user_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a assignment.
 ///
@@ -106,8 +106,8 @@ pub struct AssignmentRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    AssignmentRequestUpdate { name : "name" optional, description : "description" patch,
-    price : "price" optional, start_date : "start_date" patch, end_date : "end_date"
-    patch, customer_id : "customer_id" optional, contact_id : "contact_id" patch, user_id
-    : "user_id" optional }
+    AssignmentRequestUpdate { optional name = "name", patch description = "description",
+    optional price = "price", patch start_date = "start_date", patch end_date =
+    "end_date", optional customer_id = "customer_id", patch contact_id = "contact_id",
+    optional user_id = "user_id" }
 );

@@ -67,9 +67,9 @@ pub struct MeResponse {
     pub customers_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    MeResponse { id : "id" required, name : "name" required, email : "email" required,
-    company_id : "company_id" optional, role_id : "role_id" optional, created_at :
-    "created_at" required, updated_at : "updated_at" required, company : "company"
-    required, role : "role" optional, customers : "customers" optional, customers_count :
-    "customers_count" optional }
+    MeResponse { required id = "id", required name = "name", required email = "email",
+    optional company_id = "company_id", optional role_id = "role_id", required created_at
+    = "created_at", required updated_at = "updated_at", required company = "company",
+    optional role = "role", optional customers = "customers", optional customers_count =
+    "customers_count" }
 );

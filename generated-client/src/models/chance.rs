@@ -41,9 +41,9 @@ pub struct ChanceRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    ChanceRequestStore { name : "name" required, price : "price" required, description :
-    "description" patch, percentage : "percentage" required, customer_id : "customer_id"
-    required, user_id : "user_id" required, archived_at : "archived_at" patch }
+    ChanceRequestStore { required name = "name", required price = "price", patch
+    description = "description", required percentage = "percentage", required customer_id
+    = "customer_id", required user_id = "user_id", patch archived_at = "archived_at" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a chance.
 ///
@@ -90,7 +90,7 @@ pub struct ChanceRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    ChanceRequestUpdate { name : "name" optional, price : "price" optional, description :
-    "description" patch, percentage : "percentage" optional, customer_id : "customer_id"
-    optional, user_id : "user_id" optional, archived_at : "archived_at" patch }
+    ChanceRequestUpdate { optional name = "name", optional price = "price", patch
+    description = "description", optional percentage = "percentage", optional customer_id
+    = "customer_id", optional user_id = "user_id", patch archived_at = "archived_at" }
 );

@@ -41,9 +41,9 @@ pub struct ContactRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContactRequestStore { user_id : "user_id" required, customer_id : "customer_id"
-    patch, first_name : "first_name" required, last_name : "last_name" required, email :
-    "email" patch, phone : "phone" patch, job_title : "job_title" patch }
+    ContactRequestStore { required user_id = "user_id", patch customer_id =
+    "customer_id", required first_name = "first_name", required last_name = "last_name",
+    patch email = "email", patch phone = "phone", patch job_title = "job_title" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a contact.
 ///
@@ -88,7 +88,7 @@ pub struct ContactRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContactRequestUpdate { user_id : "user_id" optional, customer_id : "customer_id"
-    patch, first_name : "first_name" optional, last_name : "last_name" optional, email :
-    "email" patch, phone : "phone" patch, job_title : "job_title" patch }
+    ContactRequestUpdate { optional user_id = "user_id", patch customer_id =
+    "customer_id", optional first_name = "first_name", optional last_name = "last_name",
+    patch email = "email", patch phone = "phone", patch job_title = "job_title" }
 );

@@ -63,12 +63,12 @@ pub struct ContractRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContractRequestStore { name : "name" required, description : "description" optional,
-    price : "price" required, price_type : "price_type" required, start_date :
-    "start_date" required, end_date : "end_date" required, reminder_date :
-    "reminder_date" optional, import_id : "import_id" optional, customer_id :
-    "customer_id" required, contact_id : "contact_id" required, chance_id : "chance_id"
-    required, user_id : "user_id" optional }
+    ContractRequestStore { required name = "name", optional description = "description",
+    required price = "price", required price_type = "price_type", required start_date =
+    "start_date", required end_date = "end_date", optional reminder_date =
+    "reminder_date", optional import_id = "import_id", required customer_id =
+    "customer_id", required contact_id = "contact_id", required chance_id = "chance_id",
+    optional user_id = "user_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a contract.
 ///
@@ -140,10 +140,10 @@ pub struct ContractRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContractRequestUpdate { name : "name" optional, description : "description" optional,
-    price : "price" optional, price_type : "price_type" optional, start_date :
-    "start_date" optional, end_date : "end_date" optional, reminder_date :
-    "reminder_date" optional, import_id : "import_id" optional, customer_id :
-    "customer_id" optional, contact_id : "contact_id" optional, chance_id : "chance_id"
-    optional, user_id : "user_id" optional }
+    ContractRequestUpdate { optional name = "name", optional description = "description",
+    optional price = "price", optional price_type = "price_type", optional start_date =
+    "start_date", optional end_date = "end_date", optional reminder_date =
+    "reminder_date", optional import_id = "import_id", optional customer_id =
+    "customer_id", optional contact_id = "contact_id", optional chance_id = "chance_id",
+    optional user_id = "user_id" }
 );

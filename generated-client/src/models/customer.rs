@@ -67,11 +67,11 @@ pub struct CustomerRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    CustomerRequestStore { name : "name" required, user_id : "user_id" required,
-    origin_id : "origin_id" patch, email : "email" patch, phone : "phone" patch, website
-    : "website" patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch,
-    street : "street" patch, postal_code : "postal_code" patch, city : "city" patch,
-    country : "country" patch }
+    CustomerRequestStore { required name = "name", required user_id = "user_id", patch
+    origin_id = "origin_id", patch email = "email", patch phone = "phone", patch website
+    = "website", patch vat_number = "vat_number", patch coc_number = "coc_number", patch
+    street = "street", patch postal_code = "postal_code", patch city = "city", patch
+    country = "country" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a customer.
 ///
@@ -141,9 +141,9 @@ pub struct CustomerRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    CustomerRequestUpdate { name : "name" optional, user_id : "user_id" optional,
-    origin_id : "origin_id" patch, email : "email" patch, phone : "phone" patch, website
-    : "website" patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch,
-    street : "street" patch, postal_code : "postal_code" patch, city : "city" patch,
-    country : "country" patch }
+    CustomerRequestUpdate { optional name = "name", optional user_id = "user_id", patch
+    origin_id = "origin_id", patch email = "email", patch phone = "phone", patch website
+    = "website", patch vat_number = "vat_number", patch coc_number = "coc_number", patch
+    street = "street", patch postal_code = "postal_code", patch city = "city", patch
+    country = "country" }
 );

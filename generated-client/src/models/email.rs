@@ -111,12 +111,12 @@ pub struct EmailResponse {
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    EmailResponse { id : "id" required, subject : "subject" required, body : "body"
-    optional, from : "from" optional, to : "to" optional, cc : "cc" optional, sent_at :
-    "sent_at" patch, customer_id : "customer_id" patch, contact_id : "contact_id" patch,
-    user_id : "user_id" optional, created_at : "created_at" required, updated_at :
-    "updated_at" required, customer : "customer" optional, contact : "contact" optional,
-    user : "user" optional }
+    EmailResponse { required id = "id", required subject = "subject", optional body =
+    "body", optional from = "from", optional to = "to", optional cc = "cc", patch sent_at
+    = "sent_at", patch customer_id = "customer_id", patch contact_id = "contact_id",
+    optional user_id = "user_id", required created_at = "created_at", required updated_at
+    = "updated_at", optional customer = "customer", optional contact = "contact",
+    optional user = "user" }
 );
 /// Request body to create a email.
 ///
@@ -158,9 +158,9 @@ pub struct EmailRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    EmailRequestStore { subject : "subject" required, body : "body" required, from :
-    "from" required, to : "to" required, cc : "cc" optional, customer_id : "customer_id"
-    patch, contact_id : "contact_id" patch, user_id : "user_id" optional }
+    EmailRequestStore { required subject = "subject", required body = "body", required
+    from = "from", required to = "to", optional cc = "cc", patch customer_id =
+    "customer_id", patch contact_id = "contact_id", optional user_id = "user_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a email.
 ///
@@ -206,9 +206,9 @@ pub struct EmailRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    EmailRequestUpdate { subject : "subject" optional, body : "body" optional, from :
-    "from" optional, to : "to" optional, cc : "cc" optional, customer_id : "customer_id"
-    patch, contact_id : "contact_id" patch, user_id : "user_id" optional }
+    EmailRequestUpdate { optional subject = "subject", optional body = "body", optional
+    from = "from", optional to = "to", optional cc = "cc", patch customer_id =
+    "customer_id", patch contact_id = "contact_id", optional user_id = "user_id" }
 );
 /// A page of Email records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -230,8 +230,8 @@ pub struct EmailList {
     pub data: ::std::vec::Vec<crate::models::EmailResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    EmailList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    EmailList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// Partial `EmailResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -359,10 +359,10 @@ pub struct EmailResponsePartial {
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    EmailResponsePartial { id : "id" optional, subject : "subject" optional, body :
-    "body" optional, from : "from" optional, to : "to" optional, cc : "cc" optional,
-    sent_at : "sent_at" optional, customer_id : "customer_id" optional, contact_id :
-    "contact_id" optional, user_id : "user_id" optional, created_at : "created_at"
-    optional, updated_at : "updated_at" optional, customer : "customer" optional, contact
-    : "contact" optional, user : "user" optional }
+    EmailResponsePartial { optional id = "id", optional subject = "subject", optional
+    body = "body", optional from = "from", optional to = "to", optional cc = "cc",
+    optional sent_at = "sent_at", optional customer_id = "customer_id", optional
+    contact_id = "contact_id", optional user_id = "user_id", optional created_at =
+    "created_at", optional updated_at = "updated_at", optional customer = "customer",
+    optional contact = "contact", optional user = "user" }
 );

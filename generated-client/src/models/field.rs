@@ -32,9 +32,9 @@ pub struct FieldRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldRequestStore { name : "name" required, label : "label" required, type_ : "type"
-    required, model : "model" required, required : "required" optional, position :
-    "position" optional }
+    FieldRequestStore { required name = "name", required label = "label", required type_
+    = "type", required model = "model", optional required = "required", optional position
+    = "position" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a field.
 ///
@@ -70,9 +70,9 @@ pub struct FieldRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldRequestUpdate { name : "name" optional, label : "label" optional, type_ : "type"
-    optional, model : "model" optional, required : "required" optional, position :
-    "position" optional }
+    FieldRequestUpdate { optional name = "name", optional label = "label", optional type_
+    = "type", optional model = "model", optional required = "required", optional position
+    = "position" }
 );
 /// A page of Field records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -94,6 +94,6 @@ pub struct FieldList {
     pub data: ::std::vec::Vec<crate::models::FieldResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    FieldList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );

@@ -28,8 +28,8 @@ pub struct NoteRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    NoteRequestStore { body : "body" required, contact_id : "contact_id" patch,
-    customer_id : "customer_id" patch, user_id : "user_id" optional }
+    NoteRequestStore { required body = "body", patch contact_id = "contact_id", patch
+    customer_id = "customer_id", optional user_id = "user_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a note.
 ///
@@ -59,6 +59,6 @@ pub struct NoteRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    NoteRequestUpdate { body : "body" optional, contact_id : "contact_id" patch,
-    customer_id : "customer_id" patch, user_id : "user_id" optional }
+    NoteRequestUpdate { optional body = "body", patch contact_id = "contact_id", patch
+    customer_id = "customer_id", optional user_id = "user_id" }
 );

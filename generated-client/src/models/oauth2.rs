@@ -21,7 +21,7 @@ pub struct ScopeResponse {
     pub description: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ScopeResponse { id : "id" required, description : "description" optional }
+    ScopeResponse { required id = "id", optional description = "description" }
 );
 /// All scopes a client can ask for.
 ///
@@ -54,10 +54,10 @@ pub struct TokenRequestAuthorizationCode {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TokenRequestAuthorizationCode { grant_type : "grant_type" required, client_id :
-    "client_id" required, client_secret : "client_secret" required, redirect_uri :
-    "redirect_uri" required, code : "code" required, code_verifier : "code_verifier"
-    optional }
+    TokenRequestAuthorizationCode { required grant_type = "grant_type", required
+    client_id = "client_id", required client_secret = "client_secret", required
+    redirect_uri = "redirect_uri", required code = "code", optional code_verifier =
+    "code_verifier" }
 );
 /// Trade a refresh token for a new token pair (Token Refresh).
 ///
@@ -82,9 +82,9 @@ pub struct TokenRequestRefresh {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TokenRequestRefresh { grant_type : "grant_type" required, client_id : "client_id"
-    required, client_secret : "client_secret" required, refresh_token : "refresh_token"
-    required, scope : "scope" optional }
+    TokenRequestRefresh { required grant_type = "grant_type", required client_id =
+    "client_id", required client_secret = "client_secret", required refresh_token =
+    "refresh_token", optional scope = "scope" }
 );
 /// Body of `POST /token`: one of the two grants, told apart by `grant_type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,9 +168,9 @@ pub struct TokenResponse {
     pub refresh_token: ::std::string::String,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TokenResponse { token_type : "token_type" required, expires_in : "expires_in"
-    required, access_token : "access_token" required, refresh_token : "refresh_token"
-    required }
+    TokenResponse { required token_type = "token_type", required expires_in =
+    "expires_in", required access_token = "access_token", required refresh_token =
+    "refresh_token" }
 );
 /// Always `authorization_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

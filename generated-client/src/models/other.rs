@@ -19,8 +19,8 @@ pub struct Pagination {
     pub offset: i32,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Pagination { limit : "limit" required, total : "total" required, offset : "offset"
-    required }
+    Pagination { required limit = "limit", required total = "total", required offset =
+    "offset" }
 );
 /// Error body. Only `message` is documented (429 example); `errors` is the per-field validation map Laravel returns with 422.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -43,7 +43,7 @@ pub struct Exception {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Exception { message : "message" required, errors : "errors" optional }
+    Exception { required message = "message", optional errors = "errors" }
 );
 /// An entry in the audit trail: who changed what, and when.
 ///
@@ -121,11 +121,11 @@ pub struct ActivityLogResponse {
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ActivityLogResponse { id : "id" required, log_name : "log_name" optional, description
-    : "description" optional, subject_type : "subject_type" optional, subject_id :
-    "subject_id" optional, causer_id : "causer_id" patch, properties : "properties"
-    optional, created_at : "created_at" required, updated_at : "updated_at" required,
-    user : "user" optional }
+    ActivityLogResponse { required id = "id", optional log_name = "log_name", optional
+    description = "description", optional subject_type = "subject_type", optional
+    subject_id = "subject_id", patch causer_id = "causer_id", optional properties =
+    "properties", required created_at = "created_at", required updated_at = "updated_at",
+    optional user = "user" }
 );
 /// Request body to create a activityLog.
 ///
@@ -171,9 +171,9 @@ pub struct ActivityLogRequestStore {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ActivityLogRequestStore { log_name : "log_name" optional, description : "description"
-    required, subject_type : "subject_type" required, subject_id : "subject_id" required,
-    causer_id : "causer_id" patch, properties : "properties" optional }
+    ActivityLogRequestStore { optional log_name = "log_name", required description =
+    "description", required subject_type = "subject_type", required subject_id =
+    "subject_id", patch causer_id = "causer_id", optional properties = "properties" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a activityLog.
 ///
@@ -231,10 +231,9 @@ pub struct ActivityLogRequestUpdate {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ActivityLogRequestUpdate { log_name : "log_name" optional, description :
-    "description" optional, subject_type : "subject_type" optional, subject_id :
-    "subject_id" optional, causer_id : "causer_id" patch, properties : "properties"
-    optional }
+    ActivityLogRequestUpdate { optional log_name = "log_name", optional description =
+    "description", optional subject_type = "subject_type", optional subject_id =
+    "subject_id", patch causer_id = "causer_id", optional properties = "properties" }
 );
 /// A page of ActivityLog records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -256,8 +255,8 @@ pub struct ActivityLogList {
     pub data: ::std::vec::Vec<crate::models::ActivityLogResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ActivityLogList { limit : "limit" required, total : "total" required, offset :
-    "offset" required, data : "data" required }
+    ActivityLogList { required limit = "limit", required total = "total", required offset
+    = "offset", required data = "data" }
 );
 /// Request body to create a address.
 ///
@@ -301,10 +300,10 @@ pub struct AddressRequestStore {
     pub country: ::std::string::String,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AddressRequestStore { company_id : "company_id" required, street : "street" required,
-    house_number : "house_number" required, house_number_addition :
-    "house_number_addition" patch, postal_code : "postal_code" required, city : "city"
-    required, country : "country" required }
+    AddressRequestStore { required company_id = "company_id", required street = "street",
+    required house_number = "house_number", patch house_number_addition =
+    "house_number_addition", required postal_code = "postal_code", required city =
+    "city", required country = "country" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a address.
 ///
@@ -372,10 +371,10 @@ pub struct AddressRequestUpdate {
     pub country: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AddressRequestUpdate { company_id : "company_id" optional, street : "street"
-    optional, house_number : "house_number" optional, house_number_addition :
-    "house_number_addition" patch, postal_code : "postal_code" optional, city : "city"
-    optional, country : "country" optional }
+    AddressRequestUpdate { optional company_id = "company_id", optional street =
+    "street", optional house_number = "house_number", patch house_number_addition =
+    "house_number_addition", optional postal_code = "postal_code", optional city =
+    "city", optional country = "country" }
 );
 /// A page of Address records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -397,8 +396,8 @@ pub struct AddressList {
     pub data: ::std::vec::Vec<crate::models::AddressResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AddressList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    AddressList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// An OAuth2 client registered for the company (Laravel Passport client).
 ///
@@ -448,9 +447,9 @@ pub struct ClientResponse {
     pub updated_at: crate::runtime::datetime::DateTime,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ClientResponse { id : "id" required, name : "name" required, redirect : "redirect"
-    optional, secret : "secret" optional, revoked : "revoked" optional, created_at :
-    "created_at" required, updated_at : "updated_at" required }
+    ClientResponse { required id = "id", required name = "name", optional redirect =
+    "redirect", optional secret = "secret", optional revoked = "revoked", required
+    created_at = "created_at", required updated_at = "updated_at" }
 );
 /// Request body to create a client.
 ///
@@ -468,7 +467,7 @@ pub struct ClientRequestStore {
     pub redirect: ::std::string::String,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ClientRequestStore { name : "name" required, redirect : "redirect" required }
+    ClientRequestStore { required name = "name", required redirect = "redirect" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a client.
 ///
@@ -494,7 +493,7 @@ pub struct ClientRequestUpdate {
     pub redirect: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ClientRequestUpdate { name : "name" optional, redirect : "redirect" optional }
+    ClientRequestUpdate { optional name = "name", optional redirect = "redirect" }
 );
 /// A page of Client records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -516,8 +515,8 @@ pub struct ClientList {
     pub data: ::std::vec::Vec<crate::models::ClientResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ClientList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    ClientList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// Request body to create a company.
 ///
@@ -563,8 +562,8 @@ pub struct CompanyRequestStore {
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CompanyRequestStore { name : "name" required, email : "email" patch, phone : "phone"
-    patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch }
+    CompanyRequestStore { required name = "name", patch email = "email", patch phone =
+    "phone", patch vat_number = "vat_number", patch coc_number = "coc_number" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a company.
 ///
@@ -614,8 +613,8 @@ pub struct CompanyRequestUpdate {
     pub coc_number: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CompanyRequestUpdate { name : "name" optional, email : "email" patch, phone : "phone"
-    patch, vat_number : "vat_number" patch, coc_number : "coc_number" patch }
+    CompanyRequestUpdate { optional name = "name", patch email = "email", patch phone =
+    "phone", patch vat_number = "vat_number", patch coc_number = "coc_number" }
 );
 /// A page of Company records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -637,8 +636,8 @@ pub struct CompanyList {
     pub data: ::std::vec::Vec<crate::models::CompanyResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CompanyList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    CompanyList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// Request body to create a fieldOption.
 ///
@@ -668,8 +667,8 @@ pub struct FieldOptionRequestStore {
     pub position: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldOptionRequestStore { field_id : "field_id" required, label : "label" required,
-    value : "value" required, position : "position" optional }
+    FieldOptionRequestStore { required field_id = "field_id", required label = "label",
+    required value = "value", optional position = "position" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a fieldOption.
 ///
@@ -711,8 +710,8 @@ pub struct FieldOptionRequestUpdate {
     pub position: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldOptionRequestUpdate { field_id : "field_id" optional, label : "label" optional,
-    value : "value" optional, position : "position" optional }
+    FieldOptionRequestUpdate { optional field_id = "field_id", optional label = "label",
+    optional value = "value", optional position = "position" }
 );
 /// An uploaded file attached to a record.
 ///
@@ -786,10 +785,10 @@ pub struct MediaResponse {
     pub updated_at: crate::runtime::datetime::DateTime,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    MediaResponse { id : "id" required, name : "name" required, file_name : "file_name"
-    optional, mime_type : "mime_type" optional, size : "size" optional, url : "url"
-    optional, model_type : "model_type" optional, model_id : "model_id" optional,
-    created_at : "created_at" required, updated_at : "updated_at" required }
+    MediaResponse { required id = "id", required name = "name", optional file_name =
+    "file_name", optional mime_type = "mime_type", optional size = "size", optional url =
+    "url", optional model_type = "model_type", optional model_id = "model_id", required
+    created_at = "created_at", required updated_at = "updated_at" }
 );
 /// Request body to create a media.
 ///
@@ -815,8 +814,8 @@ pub struct MediaRequestStore {
     pub model_id: u32,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    MediaRequestStore { name : "name" required, file_name : "file_name" required,
-    model_type : "model_type" required, model_id : "model_id" required }
+    MediaRequestStore { required name = "name", required file_name = "file_name",
+    required model_type = "model_type", required model_id = "model_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a media.
 ///
@@ -858,8 +857,8 @@ pub struct MediaRequestUpdate {
     pub model_id: ::std::option::Option<u32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    MediaRequestUpdate { name : "name" optional, file_name : "file_name" optional,
-    model_type : "model_type" optional, model_id : "model_id" optional }
+    MediaRequestUpdate { optional name = "name", optional file_name = "file_name",
+    optional model_type = "model_type", optional model_id = "model_id" }
 );
 /// A page of Media records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -881,8 +880,8 @@ pub struct MediaList {
     pub data: ::std::vec::Vec<crate::models::MediaResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    MediaList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    MediaList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// Request body to create a permissions.
 ///
@@ -904,7 +903,7 @@ pub struct PermissionsRequestStore {
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    PermissionsRequestStore { name : "name" required, description : "description" patch }
+    PermissionsRequestStore { required name = "name", patch description = "description" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a permissions.
 ///
@@ -930,7 +929,7 @@ pub struct PermissionsRequestUpdate {
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    PermissionsRequestUpdate { name : "name" optional, description : "description" patch
+    PermissionsRequestUpdate { optional name = "name", patch description = "description"
     }
 );
 /// Request body to create a scope.
@@ -949,7 +948,7 @@ pub struct ScopeRequestStore {
     pub description: ::std::string::String,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ScopeRequestStore { id : "id" required, description : "description" required }
+    ScopeRequestStore { required id = "id", required description = "description" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a scope.
 ///
@@ -975,7 +974,7 @@ pub struct ScopeRequestUpdate {
     pub description: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ScopeRequestUpdate { id : "id" optional, description : "description" optional }
+    ScopeRequestUpdate { optional id = "id", optional description = "description" }
 );
 /// Request body to create a templateItem.
 ///
@@ -1025,10 +1024,10 @@ pub struct TemplateItemRequestStore {
     pub position: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateItemRequestStore { template_id : "template_id" required, name : "name"
-    required, description : "description" patch, quantity : "quantity" required, price :
-    "price" required, vat_percentage : "vat_percentage" optional, position : "position"
-    optional }
+    TemplateItemRequestStore { required template_id = "template_id", required name =
+    "name", patch description = "description", required quantity = "quantity", required
+    price = "price", optional vat_percentage = "vat_percentage", optional position =
+    "position" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a templateItem.
 ///
@@ -1094,10 +1093,10 @@ pub struct TemplateItemRequestUpdate {
     pub position: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateItemRequestUpdate { template_id : "template_id" optional, name : "name"
-    optional, description : "description" patch, quantity : "quantity" optional, price :
-    "price" optional, vat_percentage : "vat_percentage" optional, position : "position"
-    optional }
+    TemplateItemRequestUpdate { optional template_id = "template_id", optional name =
+    "name", patch description = "description", optional quantity = "quantity", optional
+    price = "price", optional vat_percentage = "vat_percentage", optional position =
+    "position" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a settings.
 ///
@@ -1123,7 +1122,7 @@ pub struct SettingsRequestUpdate {
     pub value: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    SettingsRequestUpdate { key : "key" optional, value : "value" patch }
+    SettingsRequestUpdate { optional key = "key", patch value = "value" }
 );
 /// Request body to create a origin.
 ///
@@ -1137,7 +1136,7 @@ pub struct OriginRequestStore {
     pub name: ::std::string::String,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    OriginRequestStore { name : "name" required }
+    OriginRequestStore { required name = "name" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a origin.
 ///
@@ -1155,7 +1154,7 @@ pub struct OriginRequestUpdate {
     pub name: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    OriginRequestUpdate { name : "name" optional }
+    OriginRequestUpdate { optional name = "name" }
 );
 /// A page of Origin records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1177,8 +1176,8 @@ pub struct OriginList {
     pub data: ::std::vec::Vec<crate::models::OriginResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    OriginList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    OriginList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// Request body to create a fieldValue.
 ///
@@ -1204,8 +1203,8 @@ pub struct FieldValueRequestStore {
     pub value: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldValueRequestStore { field_id : "field_id" required, model_type : "model_type"
-    required, model_id : "model_id" required, value : "value" optional }
+    FieldValueRequestStore { required field_id = "field_id", required model_type =
+    "model_type", required model_id = "model_id", optional value = "value" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a fieldValue.
 ///
@@ -1247,6 +1246,6 @@ pub struct FieldValueRequestUpdate {
     pub value: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldValueRequestUpdate { field_id : "field_id" optional, model_type : "model_type"
-    optional, model_id : "model_id" optional, value : "value" patch }
+    FieldValueRequestUpdate { optional field_id = "field_id", optional model_type =
+    "model_type", optional model_id = "model_id", patch value = "value" }
 );

@@ -23,8 +23,8 @@ pub struct RoleRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    RoleRequestStore { name : "name" required, description : "description" patch,
-    permission_ids : "permission_ids" optional }
+    RoleRequestStore { required name = "name", patch description = "description",
+    optional permission_ids = "permission_ids" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a role.
 ///
@@ -49,8 +49,8 @@ pub struct RoleRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    RoleRequestUpdate { name : "name" optional, description : "description" patch,
-    permission_ids : "permission_ids" optional }
+    RoleRequestUpdate { optional name = "name", patch description = "description",
+    optional permission_ids = "permission_ids" }
 );
 /// A page of Role records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -72,6 +72,6 @@ pub struct RoleList {
     pub data: ::std::vec::Vec<crate::models::RoleResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    RoleList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    RoleList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );

@@ -33,8 +33,8 @@ pub struct SettingsResponse {
     pub updated_at: crate::runtime::datetime::DateTime,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    SettingsResponse { id : "id" required, key : "key" required, value : "value" patch,
-    created_at : "created_at" required, updated_at : "updated_at" required }
+    SettingsResponse { required id = "id", required key = "key", patch value = "value",
+    required created_at = "created_at", required updated_at = "updated_at" }
 );
 /// Request body to create a settings.
 ///
@@ -52,7 +52,7 @@ pub struct SettingsRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    SettingsRequestStore { key : "key" required, value : "value" optional }
+    SettingsRequestStore { required key = "key", optional value = "value" }
 );
 /// A page of Settings records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,6 +74,6 @@ pub struct SettingsList {
     pub data: ::std::vec::Vec<crate::models::SettingsResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    SettingsList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    SettingsList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );

@@ -89,11 +89,12 @@ pub struct AddressResponse {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AddressResponse { id : "id" required, company_id : "company_id" optional, street :
-    "street" optional, house_number : "house_number" optional, house_number_addition :
-    "house_number_addition" patch, postal_code : "postal_code" optional, city : "city"
-    optional, country : "country" optional, created_at : "created_at" required,
-    updated_at : "updated_at" required, company : "company" optional }
+    AddressResponse { required id = "id", optional company_id = "company_id", optional
+    street = "street", optional house_number = "house_number", patch
+    house_number_addition = "house_number_addition", optional postal_code =
+    "postal_code", optional city = "city", optional country = "country", required
+    created_at = "created_at", required updated_at = "updated_at", optional company =
+    "company" }
 );
 /// A calendar appointment with a customer or contact.
 ///
@@ -223,13 +224,13 @@ pub struct AppointmentResponse {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AppointmentResponse { id : "id" required, title : "title" required, description :
-    "description" patch, location : "location" patch, start : "start" optional, end :
-    "end" optional, all_day : "all_day" optional, customer_id : "customer_id" optional,
-    contact_id : "contact_id" patch, user_id : "user_id" optional, created_at :
-    "created_at" required, updated_at : "updated_at" required, customer : "customer"
-    optional, contact : "contact" optional, user : "user" optional, field_values :
-    "field_values" optional, field_values_count : "field_values_count" optional }
+    AppointmentResponse { required id = "id", required title = "title", patch description
+    = "description", patch location = "location", optional start = "start", optional end
+    = "end", optional all_day = "all_day", optional customer_id = "customer_id", patch
+    contact_id = "contact_id", optional user_id = "user_id", required created_at =
+    "created_at", required updated_at = "updated_at", optional customer = "customer",
+    optional contact = "contact", optional user = "user", optional field_values =
+    "field_values", optional field_values_count = "field_values_count" }
 );
 /// A page of Appointment records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -251,8 +252,8 @@ pub struct AppointmentList {
     pub data: ::std::vec::Vec<crate::models::AppointmentResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AppointmentList { limit : "limit" required, total : "total" required, offset :
-    "offset" required, data : "data" required }
+    AppointmentList { required limit = "limit", required total = "total", required offset
+    = "offset", required data = "data" }
 );
 /// A piece of (project) work sold to a customer.
 ///
@@ -378,13 +379,13 @@ pub struct AssignmentResponse {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AssignmentResponse { id : "id" required, name : "name" required, description :
-    "description" patch, price : "price" optional, start_date : "start_date" patch,
-    end_date : "end_date" patch, customer_id : "customer_id" optional, contact_id :
-    "contact_id" patch, user_id : "user_id" optional, created_at : "created_at" required,
-    updated_at : "updated_at" required, customer : "customer" optional, contact :
-    "contact" optional, user : "user" optional, field_values : "field_values" optional,
-    field_values_count : "field_values_count" optional }
+    AssignmentResponse { required id = "id", required name = "name", patch description =
+    "description", optional price = "price", patch start_date = "start_date", patch
+    end_date = "end_date", optional customer_id = "customer_id", patch contact_id =
+    "contact_id", optional user_id = "user_id", required created_at = "created_at",
+    required updated_at = "updated_at", optional customer = "customer", optional contact
+    = "contact", optional user = "user", optional field_values = "field_values", optional
+    field_values_count = "field_values_count" }
 );
 /// A page of Assignment records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -406,8 +407,8 @@ pub struct AssignmentList {
     pub data: ::std::vec::Vec<crate::models::AssignmentResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AssignmentList { limit : "limit" required, total : "total" required, offset :
-    "offset" required, data : "data" required }
+    AssignmentList { required limit = "limit", required total = "total", required offset
+    = "offset", required data = "data" }
 );
 /// A sales opportunity (deal) with a customer.
 ///
@@ -515,12 +516,12 @@ pub struct ChanceResponse {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ChanceResponse { id : "id" required, name : "name" required, price : "price"
-    optional, description : "description" patch, percentage : "percentage" optional,
-    customer_id : "customer_id" optional, user_id : "user_id" optional, archived_at :
-    "archived_at" patch, created_at : "created_at" required, updated_at : "updated_at"
-    required, customer : "customer" optional, user : "user" optional, field_values :
-    "field_values" optional, field_values_count : "field_values_count" optional }
+    ChanceResponse { required id = "id", required name = "name", optional price =
+    "price", patch description = "description", optional percentage = "percentage",
+    optional customer_id = "customer_id", optional user_id = "user_id", patch archived_at
+    = "archived_at", required created_at = "created_at", required updated_at =
+    "updated_at", optional customer = "customer", optional user = "user", optional
+    field_values = "field_values", optional field_values_count = "field_values_count" }
 );
 /// A page of Chance records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -542,8 +543,8 @@ pub struct ChanceList {
     pub data: ::std::vec::Vec<crate::models::ChanceResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ChanceList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    ChanceList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// The company (tenant) a user belongs to.
 ///
@@ -611,10 +612,10 @@ pub struct CompanyResponse {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CompanyResponse { id : "id" required, name : "name" required, email : "email" patch,
-    phone : "phone" patch, vat_number : "vat_number" patch, coc_number : "coc_number"
-    patch, created_at : "created_at" required, updated_at : "updated_at" required,
-    address : "address" optional }
+    CompanyResponse { required id = "id", required name = "name", patch email = "email",
+    patch phone = "phone", patch vat_number = "vat_number", patch coc_number =
+    "coc_number", required created_at = "created_at", required updated_at = "updated_at",
+    optional address = "address" }
 );
 /// A person at a customer.
 ///
@@ -740,13 +741,13 @@ pub struct ContactResponse {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContactResponse { id : "id" required, user_id : "user_id" optional, customer_id :
-    "customer_id" patch, first_name : "first_name" optional, last_name : "last_name"
-    optional, email : "email" patch, phone : "phone" patch, job_title : "job_title"
-    patch, created_at : "created_at" required, updated_at : "updated_at" required, user :
-    "user" optional, customer : "customer" optional, notes : "notes" optional,
-    field_values : "field_values" optional, notes_count : "notes_count" optional,
-    field_values_count : "field_values_count" optional }
+    ContactResponse { required id = "id", optional user_id = "user_id", patch customer_id
+    = "customer_id", optional first_name = "first_name", optional last_name =
+    "last_name", patch email = "email", patch phone = "phone", patch job_title =
+    "job_title", required created_at = "created_at", required updated_at = "updated_at",
+    optional user = "user", optional customer = "customer", optional notes = "notes",
+    optional field_values = "field_values", optional notes_count = "notes_count",
+    optional field_values_count = "field_values_count" }
 );
 /// A page of Contact records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -768,8 +769,8 @@ pub struct ContactList {
     pub data: ::std::vec::Vec<crate::models::ContactResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContactList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    ContactList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// A contract with a customer (the one resource whose fields are documented).
 #[derive(Debug, Clone, PartialEq)]
@@ -905,16 +906,16 @@ pub struct ContractResponse {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContractResponse { id : "id" required, name : "name" required, description :
-    "description" optional, price : "price" required, price_type : "price_type" required,
-    calculated_price : "calculated_price" optional, start_date : "start_date" required,
-    end_date : "end_date" required, reminder_date : "reminder_date" optional, import_id :
-    "import_id" optional, customer_id : "customer_id" required, contact_id : "contact_id"
-    required, chance_id : "chance_id" required, user_id : "user_id" optional, created_at
-    : "created_at" required, updated_at : "updated_at" required, customer : "customer"
-    optional, contact : "contact" optional, chance : "chance" optional, user : "user"
-    optional, field_values : "field_values" optional, field_values_count :
-    "field_values_count" optional }
+    ContractResponse { required id = "id", required name = "name", optional description =
+    "description", required price = "price", required price_type = "price_type", optional
+    calculated_price = "calculated_price", required start_date = "start_date", required
+    end_date = "end_date", optional reminder_date = "reminder_date", optional import_id =
+    "import_id", required customer_id = "customer_id", required contact_id =
+    "contact_id", required chance_id = "chance_id", optional user_id = "user_id",
+    required created_at = "created_at", required updated_at = "updated_at", optional
+    customer = "customer", optional contact = "contact", optional chance = "chance",
+    optional user = "user", optional field_values = "field_values", optional
+    field_values_count = "field_values_count" }
 );
 /// A page of Contract records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -936,8 +937,8 @@ pub struct ContractList {
     pub data: ::std::vec::Vec<crate::models::ContractResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContractList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    ContractList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// A customer (organisation) in the CRM.
 ///
@@ -1163,20 +1164,20 @@ pub struct CustomerResponse {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CustomerResponse { id : "id" required, name : "name" required, user_id : "user_id"
-    optional, origin_id : "origin_id" patch, email : "email" patch, phone : "phone"
-    patch, website : "website" patch, vat_number : "vat_number" patch, coc_number :
-    "coc_number" patch, street : "street" patch, postal_code : "postal_code" patch, city
-    : "city" patch, country : "country" patch, created_at : "created_at" required,
-    updated_at : "updated_at" required, user : "user" optional, origin : "origin"
-    optional, contacts : "contacts" optional, assignments : "assignments" optional,
-    contracts : "contracts" optional, appointments : "appointments" optional, tasks :
-    "tasks" optional, chances : "chances" optional, field_values : "field_values"
-    optional, contacts_count : "contacts_count" optional, assignments_count :
-    "assignments_count" optional, contracts_count : "contracts_count" optional,
-    appointments_count : "appointments_count" optional, tasks_count : "tasks_count"
-    optional, chances_count : "chances_count" optional, field_values_count :
-    "field_values_count" optional }
+    CustomerResponse { required id = "id", required name = "name", optional user_id =
+    "user_id", patch origin_id = "origin_id", patch email = "email", patch phone =
+    "phone", patch website = "website", patch vat_number = "vat_number", patch coc_number
+    = "coc_number", patch street = "street", patch postal_code = "postal_code", patch
+    city = "city", patch country = "country", required created_at = "created_at",
+    required updated_at = "updated_at", optional user = "user", optional origin =
+    "origin", optional contacts = "contacts", optional assignments = "assignments",
+    optional contracts = "contracts", optional appointments = "appointments", optional
+    tasks = "tasks", optional chances = "chances", optional field_values =
+    "field_values", optional contacts_count = "contacts_count", optional
+    assignments_count = "assignments_count", optional contracts_count =
+    "contracts_count", optional appointments_count = "appointments_count", optional
+    tasks_count = "tasks_count", optional chances_count = "chances_count", optional
+    field_values_count = "field_values_count" }
 );
 /// A page of Customer records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1198,8 +1199,8 @@ pub struct CustomerList {
     pub data: ::std::vec::Vec<crate::models::CustomerResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CustomerList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    CustomerList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// One choice of a select-type custom field.
 ///
@@ -1257,10 +1258,10 @@ pub struct FieldOptionResponse {
     pub field: ::std::option::Option<crate::models::FieldResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldOptionResponse { id : "id" required, field_id : "field_id" optional, label :
-    "label" required, value : "value" optional, position : "position" optional,
-    created_at : "created_at" required, updated_at : "updated_at" required, field :
-    "field" optional }
+    FieldOptionResponse { required id = "id", optional field_id = "field_id", required
+    label = "label", optional value = "value", optional position = "position", required
+    created_at = "created_at", required updated_at = "updated_at", optional field =
+    "field" }
 );
 /// A page of FieldOption records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1282,8 +1283,8 @@ pub struct FieldOptionList {
     pub data: ::std::vec::Vec<crate::models::FieldOptionResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldOptionList { limit : "limit" required, total : "total" required, offset :
-    "offset" required, data : "data" required }
+    FieldOptionList { required limit = "limit", required total = "total", required offset
+    = "offset", required data = "data" }
 );
 /// A custom field definition (see the Field Values documentation page).
 ///
@@ -1359,11 +1360,11 @@ pub struct FieldResponse {
     pub options_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldResponse { id : "id" required, name : "name" required, label : "label" optional,
-    type_ : "type" optional, model : "model" optional, required : "required" optional,
-    position : "position" optional, created_at : "created_at" required, updated_at :
-    "updated_at" required, options : "options" optional, options_count : "options_count"
-    optional }
+    FieldResponse { required id = "id", required name = "name", optional label = "label",
+    optional type_ = "type", optional model = "model", optional required = "required",
+    optional position = "position", required created_at = "created_at", required
+    updated_at = "updated_at", optional options = "options", optional options_count =
+    "options_count" }
 );
 /// A single permission; roles are sets of permissions.
 ///
@@ -1397,9 +1398,9 @@ pub struct PermissionsResponse {
     pub updated_at: crate::runtime::datetime::DateTime,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    PermissionsResponse { id : "id" required, name : "name" required, description :
-    "description" patch, created_at : "created_at" required, updated_at : "updated_at"
-    required }
+    PermissionsResponse { required id = "id", required name = "name", patch description =
+    "description", required created_at = "created_at", required updated_at = "updated_at"
+    }
 );
 /// A page of Permissions records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1421,8 +1422,8 @@ pub struct PermissionsList {
     pub data: ::std::vec::Vec<crate::models::PermissionsResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    PermissionsList { limit : "limit" required, total : "total" required, offset :
-    "offset" required, data : "data" required }
+    PermissionsList { required limit = "limit", required total = "total", required offset
+    = "offset", required data = "data" }
 );
 /// A role: a named set of permissions. Every user has exactly one role.
 ///
@@ -1470,10 +1471,10 @@ pub struct RoleResponse {
     pub permissions_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    RoleResponse { id : "id" required, name : "name" required, description :
-    "description" patch, created_at : "created_at" required, updated_at : "updated_at"
-    required, permissions : "permissions" optional, permissions_count :
-    "permissions_count" optional }
+    RoleResponse { required id = "id", required name = "name", patch description =
+    "description", required created_at = "created_at", required updated_at =
+    "updated_at", optional permissions = "permissions", optional permissions_count =
+    "permissions_count" }
 );
 /// A task to be done for a customer.
 ///
@@ -1599,13 +1600,13 @@ pub struct TaskResponse {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TaskResponse { id : "id" required, title : "title" required, description :
-    "description" patch, due_date : "due_date" patch, completed_at : "completed_at"
-    patch, priority : "priority" optional, customer_id : "customer_id" optional,
-    contact_id : "contact_id" patch, user_id : "user_id" optional, created_at :
-    "created_at" required, updated_at : "updated_at" required, customer : "customer"
-    optional, contact : "contact" optional, user : "user" optional, field_values :
-    "field_values" optional, field_values_count : "field_values_count" optional }
+    TaskResponse { required id = "id", required title = "title", patch description =
+    "description", patch due_date = "due_date", patch completed_at = "completed_at",
+    optional priority = "priority", optional customer_id = "customer_id", patch
+    contact_id = "contact_id", optional user_id = "user_id", required created_at =
+    "created_at", required updated_at = "updated_at", optional customer = "customer",
+    optional contact = "contact", optional user = "user", optional field_values =
+    "field_values", optional field_values_count = "field_values_count" }
 );
 /// A page of Task records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1627,8 +1628,8 @@ pub struct TaskList {
     pub data: ::std::vec::Vec<crate::models::TaskResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TaskList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    TaskList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// A user of the Cirqll account.
 ///
@@ -1700,11 +1701,11 @@ pub struct UserResponse {
     pub customers_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    UserResponse { id : "id" required, name : "name" required, email : "email" required,
-    company_id : "company_id" optional, role_id : "role_id" optional, created_at :
-    "created_at" required, updated_at : "updated_at" required, company : "company"
-    optional, role : "role" optional, customers : "customers" optional, customers_count :
-    "customers_count" optional }
+    UserResponse { required id = "id", required name = "name", required email = "email",
+    optional company_id = "company_id", optional role_id = "role_id", required created_at
+    = "created_at", required updated_at = "updated_at", optional company = "company",
+    optional role = "role", optional customers = "customers", optional customers_count =
+    "customers_count" }
 );
 /// A lead source: where a customer came from.
 ///
@@ -1730,8 +1731,8 @@ pub struct OriginResponse {
     pub updated_at: crate::runtime::datetime::DateTime,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    OriginResponse { id : "id" required, name : "name" required, created_at :
-    "created_at" required, updated_at : "updated_at" required }
+    OriginResponse { required id = "id", required name = "name", required created_at =
+    "created_at", required updated_at = "updated_at" }
 );
 /// A note logged on a contact or customer.
 ///
@@ -1805,10 +1806,10 @@ pub struct NoteResponse {
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    NoteResponse { id : "id" required, body : "body" required, contact_id : "contact_id"
-    patch, customer_id : "customer_id" patch, user_id : "user_id" optional, created_at :
-    "created_at" required, updated_at : "updated_at" required, contact : "contact"
-    optional, customer : "customer" optional, user : "user" optional }
+    NoteResponse { required id = "id", required body = "body", patch contact_id =
+    "contact_id", patch customer_id = "customer_id", optional user_id = "user_id",
+    required created_at = "created_at", required updated_at = "updated_at", optional
+    contact = "contact", optional customer = "customer", optional user = "user" }
 );
 /// A page of Note records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1830,8 +1831,8 @@ pub struct NoteList {
     pub data: ::std::vec::Vec<crate::models::NoteResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    NoteList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    NoteList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// The value of one custom field on one record (documentation page "Field Values").
 ///
@@ -1893,10 +1894,10 @@ pub struct FieldValueResponse {
     pub field: ::std::option::Option<crate::models::FieldResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldValueResponse { id : "id" required, field_id : "field_id" optional, model_type :
-    "model_type" optional, model_id : "model_id" optional, value : "value" patch,
-    created_at : "created_at" required, updated_at : "updated_at" required, field :
-    "field" optional }
+    FieldValueResponse { required id = "id", optional field_id = "field_id", optional
+    model_type = "model_type", optional model_id = "model_id", patch value = "value",
+    required created_at = "created_at", required updated_at = "updated_at", optional
+    field = "field" }
 );
 /// A page of FieldValue records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1918,8 +1919,8 @@ pub struct FieldValueList {
     pub data: ::std::vec::Vec<crate::models::FieldValueResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldValueList { limit : "limit" required, total : "total" required, offset :
-    "offset" required, data : "data" required }
+    FieldValueList { required limit = "limit", required total = "total", required offset
+    = "offset", required data = "data" }
 );
 /// Kind of input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2269,11 +2270,11 @@ pub struct UserResponsePartial {
     pub customers_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    UserResponsePartial { id : "id" optional, name : "name" optional, email : "email"
-    optional, company_id : "company_id" optional, role_id : "role_id" optional,
-    created_at : "created_at" optional, updated_at : "updated_at" optional, company :
-    "company" optional, role : "role" optional, customers : "customers" optional,
-    customers_count : "customers_count" optional }
+    UserResponsePartial { optional id = "id", optional name = "name", optional email =
+    "email", optional company_id = "company_id", optional role_id = "role_id", optional
+    created_at = "created_at", optional updated_at = "updated_at", optional company =
+    "company", optional role = "role", optional customers = "customers", optional
+    customers_count = "customers_count" }
 );
 /// Partial `CompanyResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -2359,10 +2360,10 @@ pub struct CompanyResponsePartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CompanyResponsePartial { id : "id" optional, name : "name" optional, email : "email"
-    optional, phone : "phone" optional, vat_number : "vat_number" optional, coc_number :
-    "coc_number" optional, created_at : "created_at" optional, updated_at : "updated_at"
-    optional, address : "address" optional }
+    CompanyResponsePartial { optional id = "id", optional name = "name", optional email =
+    "email", optional phone = "phone", optional vat_number = "vat_number", optional
+    coc_number = "coc_number", optional created_at = "created_at", optional updated_at =
+    "updated_at", optional address = "address" }
 );
 /// Partial `AddressResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -2464,12 +2465,12 @@ pub struct AddressResponsePartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AddressResponsePartial { id : "id" optional, company_id : "company_id" optional,
-    street : "street" optional, house_number : "house_number" optional,
-    house_number_addition : "house_number_addition" optional, postal_code : "postal_code"
-    optional, city : "city" optional, country : "country" optional, created_at :
-    "created_at" optional, updated_at : "updated_at" optional, company : "company"
-    optional }
+    AddressResponsePartial { optional id = "id", optional company_id = "company_id",
+    optional street = "street", optional house_number = "house_number", optional
+    house_number_addition = "house_number_addition", optional postal_code =
+    "postal_code", optional city = "city", optional country = "country", optional
+    created_at = "created_at", optional updated_at = "updated_at", optional company =
+    "company" }
 );
 /// Partial `RoleResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -2535,10 +2536,10 @@ pub struct RoleResponsePartial {
     pub permissions_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    RoleResponsePartial { id : "id" optional, name : "name" optional, description :
-    "description" optional, created_at : "created_at" optional, updated_at : "updated_at"
-    optional, permissions : "permissions" optional, permissions_count :
-    "permissions_count" optional }
+    RoleResponsePartial { optional id = "id", optional name = "name", optional
+    description = "description", optional created_at = "created_at", optional updated_at
+    = "updated_at", optional permissions = "permissions", optional permissions_count =
+    "permissions_count" }
 );
 /// Partial `PermissionsList`: every field optional, as returned when a request limits the fields.
 ///
@@ -2580,8 +2581,8 @@ pub struct PermissionsListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    PermissionsListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    PermissionsListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `PermissionsResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -2633,9 +2634,9 @@ pub struct PermissionsResponsePartial {
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    PermissionsResponsePartial { id : "id" optional, name : "name" optional, description
-    : "description" optional, created_at : "created_at" optional, updated_at :
-    "updated_at" optional }
+    PermissionsResponsePartial { optional id = "id", optional name = "name", optional
+    description = "description", optional created_at = "created_at", optional updated_at
+    = "updated_at" }
 );
 /// Partial `CustomerList`: every field optional, as returned when a request limits the fields.
 ///
@@ -2677,8 +2678,8 @@ pub struct CustomerListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CustomerListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    CustomerListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `CustomerResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -2922,20 +2923,20 @@ pub struct CustomerResponsePartial {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    CustomerResponsePartial { id : "id" optional, name : "name" optional, user_id :
-    "user_id" optional, origin_id : "origin_id" optional, email : "email" optional, phone
-    : "phone" optional, website : "website" optional, vat_number : "vat_number" optional,
-    coc_number : "coc_number" optional, street : "street" optional, postal_code :
-    "postal_code" optional, city : "city" optional, country : "country" optional,
-    created_at : "created_at" optional, updated_at : "updated_at" optional, user : "user"
-    optional, origin : "origin" optional, contacts : "contacts" optional, assignments :
-    "assignments" optional, contracts : "contracts" optional, appointments :
-    "appointments" optional, tasks : "tasks" optional, chances : "chances" optional,
-    field_values : "field_values" optional, contacts_count : "contacts_count" optional,
-    assignments_count : "assignments_count" optional, contracts_count : "contracts_count"
-    optional, appointments_count : "appointments_count" optional, tasks_count :
-    "tasks_count" optional, chances_count : "chances_count" optional, field_values_count
-    : "field_values_count" optional }
+    CustomerResponsePartial { optional id = "id", optional name = "name", optional
+    user_id = "user_id", optional origin_id = "origin_id", optional email = "email",
+    optional phone = "phone", optional website = "website", optional vat_number =
+    "vat_number", optional coc_number = "coc_number", optional street = "street",
+    optional postal_code = "postal_code", optional city = "city", optional country =
+    "country", optional created_at = "created_at", optional updated_at = "updated_at",
+    optional user = "user", optional origin = "origin", optional contacts = "contacts",
+    optional assignments = "assignments", optional contracts = "contracts", optional
+    appointments = "appointments", optional tasks = "tasks", optional chances =
+    "chances", optional field_values = "field_values", optional contacts_count =
+    "contacts_count", optional assignments_count = "assignments_count", optional
+    contracts_count = "contracts_count", optional appointments_count =
+    "appointments_count", optional tasks_count = "tasks_count", optional chances_count =
+    "chances_count", optional field_values_count = "field_values_count" }
 );
 /// Partial `OriginResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -2979,8 +2980,8 @@ pub struct OriginResponsePartial {
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    OriginResponsePartial { id : "id" optional, name : "name" optional, created_at :
-    "created_at" optional, updated_at : "updated_at" optional }
+    OriginResponsePartial { optional id = "id", optional name = "name", optional
+    created_at = "created_at", optional updated_at = "updated_at" }
 );
 /// Partial `ContactList`: every field optional, as returned when a request limits the fields.
 ///
@@ -3022,8 +3023,8 @@ pub struct ContactListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContactListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    ContactListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `ContactResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -3163,13 +3164,13 @@ pub struct ContactResponsePartial {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContactResponsePartial { id : "id" optional, user_id : "user_id" optional,
-    customer_id : "customer_id" optional, first_name : "first_name" optional, last_name :
-    "last_name" optional, email : "email" optional, phone : "phone" optional, job_title :
-    "job_title" optional, created_at : "created_at" optional, updated_at : "updated_at"
-    optional, user : "user" optional, customer : "customer" optional, notes : "notes"
-    optional, field_values : "field_values" optional, notes_count : "notes_count"
-    optional, field_values_count : "field_values_count" optional }
+    ContactResponsePartial { optional id = "id", optional user_id = "user_id", optional
+    customer_id = "customer_id", optional first_name = "first_name", optional last_name =
+    "last_name", optional email = "email", optional phone = "phone", optional job_title =
+    "job_title", optional created_at = "created_at", optional updated_at = "updated_at",
+    optional user = "user", optional customer = "customer", optional notes = "notes",
+    optional field_values = "field_values", optional notes_count = "notes_count",
+    optional field_values_count = "field_values_count" }
 );
 /// Partial `NoteList`: every field optional, as returned when a request limits the fields.
 ///
@@ -3209,8 +3210,8 @@ pub struct NoteListPartial {
     pub data: ::std::option::Option<::std::vec::Vec<crate::models::NoteResponsePartial>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    NoteListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    NoteListPartial { optional limit = "limit", optional total = "total", optional offset
+    = "offset", optional data = "data" }
 );
 /// Partial `NoteResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -3302,11 +3303,10 @@ pub struct NoteResponsePartial {
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    NoteResponsePartial { id : "id" optional, body : "body" optional, contact_id :
-    "contact_id" optional, customer_id : "customer_id" optional, user_id : "user_id"
-    optional, created_at : "created_at" optional, updated_at : "updated_at" optional,
-    contact : "contact" optional, customer : "customer" optional, user : "user" optional
-    }
+    NoteResponsePartial { optional id = "id", optional body = "body", optional contact_id
+    = "contact_id", optional customer_id = "customer_id", optional user_id = "user_id",
+    optional created_at = "created_at", optional updated_at = "updated_at", optional
+    contact = "contact", optional customer = "customer", optional user = "user" }
 );
 /// Partial `FieldValueList`: every field optional, as returned when a request limits the fields.
 ///
@@ -3348,8 +3348,8 @@ pub struct FieldValueListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldValueListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    FieldValueListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `FieldValueResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -3425,10 +3425,10 @@ pub struct FieldValueResponsePartial {
     pub field: ::std::option::Option<crate::models::FieldResponsePartial>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldValueResponsePartial { id : "id" optional, field_id : "field_id" optional,
-    model_type : "model_type" optional, model_id : "model_id" optional, value : "value"
-    optional, created_at : "created_at" optional, updated_at : "updated_at" optional,
-    field : "field" optional }
+    FieldValueResponsePartial { optional id = "id", optional field_id = "field_id",
+    optional model_type = "model_type", optional model_id = "model_id", optional value =
+    "value", optional created_at = "created_at", optional updated_at = "updated_at",
+    optional field = "field" }
 );
 /// Partial `FieldResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -3522,11 +3522,11 @@ pub struct FieldResponsePartial {
     pub options_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldResponsePartial { id : "id" optional, name : "name" optional, label : "label"
-    optional, type_ : "type" optional, model : "model" optional, required : "required"
-    optional, position : "position" optional, created_at : "created_at" optional,
-    updated_at : "updated_at" optional, options : "options" optional, options_count :
-    "options_count" optional }
+    FieldResponsePartial { optional id = "id", optional name = "name", optional label =
+    "label", optional type_ = "type", optional model = "model", optional required =
+    "required", optional position = "position", optional created_at = "created_at",
+    optional updated_at = "updated_at", optional options = "options", optional
+    options_count = "options_count" }
 );
 /// Partial `FieldOptionList`: every field optional, as returned when a request limits the fields.
 ///
@@ -3568,8 +3568,8 @@ pub struct FieldOptionListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldOptionListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    FieldOptionListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `FieldOptionResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -3645,10 +3645,10 @@ pub struct FieldOptionResponsePartial {
     pub field: ::std::option::Option<crate::models::FieldResponsePartial>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    FieldOptionResponsePartial { id : "id" optional, field_id : "field_id" optional,
-    label : "label" optional, value : "value" optional, position : "position" optional,
-    created_at : "created_at" optional, updated_at : "updated_at" optional, field :
-    "field" optional }
+    FieldOptionResponsePartial { optional id = "id", optional field_id = "field_id",
+    optional label = "label", optional value = "value", optional position = "position",
+    optional created_at = "created_at", optional updated_at = "updated_at", optional
+    field = "field" }
 );
 /// Partial `AssignmentList`: every field optional, as returned when a request limits the fields.
 ///
@@ -3690,8 +3690,8 @@ pub struct AssignmentListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AssignmentListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    AssignmentListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `AssignmentResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -3831,13 +3831,13 @@ pub struct AssignmentResponsePartial {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AssignmentResponsePartial { id : "id" optional, name : "name" optional, description :
-    "description" optional, price : "price" optional, start_date : "start_date" optional,
-    end_date : "end_date" optional, customer_id : "customer_id" optional, contact_id :
-    "contact_id" optional, user_id : "user_id" optional, created_at : "created_at"
-    optional, updated_at : "updated_at" optional, customer : "customer" optional, contact
-    : "contact" optional, user : "user" optional, field_values : "field_values" optional,
-    field_values_count : "field_values_count" optional }
+    AssignmentResponsePartial { optional id = "id", optional name = "name", optional
+    description = "description", optional price = "price", optional start_date =
+    "start_date", optional end_date = "end_date", optional customer_id = "customer_id",
+    optional contact_id = "contact_id", optional user_id = "user_id", optional created_at
+    = "created_at", optional updated_at = "updated_at", optional customer = "customer",
+    optional contact = "contact", optional user = "user", optional field_values =
+    "field_values", optional field_values_count = "field_values_count" }
 );
 /// Partial `ContractList`: every field optional, as returned when a request limits the fields.
 ///
@@ -3879,8 +3879,8 @@ pub struct ContractListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContractListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    ContractListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `ContractResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -4062,16 +4062,16 @@ pub struct ContractResponsePartial {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ContractResponsePartial { id : "id" optional, name : "name" optional, description :
-    "description" optional, price : "price" optional, price_type : "price_type" optional,
-    calculated_price : "calculated_price" optional, start_date : "start_date" optional,
-    end_date : "end_date" optional, reminder_date : "reminder_date" optional, import_id :
-    "import_id" optional, customer_id : "customer_id" optional, contact_id : "contact_id"
-    optional, chance_id : "chance_id" optional, user_id : "user_id" optional, created_at
-    : "created_at" optional, updated_at : "updated_at" optional, customer : "customer"
-    optional, contact : "contact" optional, chance : "chance" optional, user : "user"
-    optional, field_values : "field_values" optional, field_values_count :
-    "field_values_count" optional }
+    ContractResponsePartial { optional id = "id", optional name = "name", optional
+    description = "description", optional price = "price", optional price_type =
+    "price_type", optional calculated_price = "calculated_price", optional start_date =
+    "start_date", optional end_date = "end_date", optional reminder_date =
+    "reminder_date", optional import_id = "import_id", optional customer_id =
+    "customer_id", optional contact_id = "contact_id", optional chance_id = "chance_id",
+    optional user_id = "user_id", optional created_at = "created_at", optional updated_at
+    = "updated_at", optional customer = "customer", optional contact = "contact",
+    optional chance = "chance", optional user = "user", optional field_values =
+    "field_values", optional field_values_count = "field_values_count" }
 );
 /// Partial `ChanceResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -4195,12 +4195,12 @@ pub struct ChanceResponsePartial {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ChanceResponsePartial { id : "id" optional, name : "name" optional, price : "price"
-    optional, description : "description" optional, percentage : "percentage" optional,
-    customer_id : "customer_id" optional, user_id : "user_id" optional, archived_at :
-    "archived_at" optional, created_at : "created_at" optional, updated_at : "updated_at"
-    optional, customer : "customer" optional, user : "user" optional, field_values :
-    "field_values" optional, field_values_count : "field_values_count" optional }
+    ChanceResponsePartial { optional id = "id", optional name = "name", optional price =
+    "price", optional description = "description", optional percentage = "percentage",
+    optional customer_id = "customer_id", optional user_id = "user_id", optional
+    archived_at = "archived_at", optional created_at = "created_at", optional updated_at
+    = "updated_at", optional customer = "customer", optional user = "user", optional
+    field_values = "field_values", optional field_values_count = "field_values_count" }
 );
 /// Partial `AppointmentList`: every field optional, as returned when a request limits the fields.
 ///
@@ -4242,8 +4242,8 @@ pub struct AppointmentListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AppointmentListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    AppointmentListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );
 /// Partial `AppointmentResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -4391,14 +4391,13 @@ pub struct AppointmentResponsePartial {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AppointmentResponsePartial { id : "id" optional, title : "title" optional,
-    description : "description" optional, location : "location" optional, start : "start"
-    optional, end : "end" optional, all_day : "all_day" optional, customer_id :
-    "customer_id" optional, contact_id : "contact_id" optional, user_id : "user_id"
-    optional, created_at : "created_at" optional, updated_at : "updated_at" optional,
-    customer : "customer" optional, contact : "contact" optional, user : "user" optional,
-    field_values : "field_values" optional, field_values_count : "field_values_count"
-    optional }
+    AppointmentResponsePartial { optional id = "id", optional title = "title", optional
+    description = "description", optional location = "location", optional start =
+    "start", optional end = "end", optional all_day = "all_day", optional customer_id =
+    "customer_id", optional contact_id = "contact_id", optional user_id = "user_id",
+    optional created_at = "created_at", optional updated_at = "updated_at", optional
+    customer = "customer", optional contact = "contact", optional user = "user", optional
+    field_values = "field_values", optional field_values_count = "field_values_count" }
 );
 /// Partial `TaskList`: every field optional, as returned when a request limits the fields.
 ///
@@ -4438,8 +4437,8 @@ pub struct TaskListPartial {
     pub data: ::std::option::Option<::std::vec::Vec<crate::models::TaskResponsePartial>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TaskListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    TaskListPartial { optional limit = "limit", optional total = "total", optional offset
+    = "offset", optional data = "data" }
 );
 /// Partial `TaskResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -4579,13 +4578,13 @@ pub struct TaskResponsePartial {
     pub field_values_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TaskResponsePartial { id : "id" optional, title : "title" optional, description :
-    "description" optional, due_date : "due_date" optional, completed_at : "completed_at"
-    optional, priority : "priority" optional, customer_id : "customer_id" optional,
-    contact_id : "contact_id" optional, user_id : "user_id" optional, created_at :
-    "created_at" optional, updated_at : "updated_at" optional, customer : "customer"
-    optional, contact : "contact" optional, user : "user" optional, field_values :
-    "field_values" optional, field_values_count : "field_values_count" optional }
+    TaskResponsePartial { optional id = "id", optional title = "title", optional
+    description = "description", optional due_date = "due_date", optional completed_at =
+    "completed_at", optional priority = "priority", optional customer_id = "customer_id",
+    optional contact_id = "contact_id", optional user_id = "user_id", optional created_at
+    = "created_at", optional updated_at = "updated_at", optional customer = "customer",
+    optional contact = "contact", optional user = "user", optional field_values =
+    "field_values", optional field_values_count = "field_values_count" }
 );
 /// Partial `ChanceList`: every field optional, as returned when a request limits the fields.
 ///
@@ -4627,6 +4626,6 @@ pub struct ChanceListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    ChanceListPartial { limit : "limit" optional, total : "total" optional, offset :
-    "offset" optional, data : "data" optional }
+    ChanceListPartial { optional limit = "limit", optional total = "total", optional
+    offset = "offset", optional data = "data" }
 );

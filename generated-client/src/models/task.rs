@@ -50,10 +50,10 @@ pub struct TaskRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TaskRequestStore { title : "title" required, description : "description" patch,
-    due_date : "due_date" patch, completed_at : "completed_at" patch, priority :
-    "priority" optional, customer_id : "customer_id" required, contact_id : "contact_id"
-    patch, user_id : "user_id" required }
+    TaskRequestStore { required title = "title", patch description = "description", patch
+    due_date = "due_date", patch completed_at = "completed_at", optional priority =
+    "priority", required customer_id = "customer_id", patch contact_id = "contact_id",
+    required user_id = "user_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a task.
 ///
@@ -107,8 +107,8 @@ pub struct TaskRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TaskRequestUpdate { title : "title" optional, description : "description" patch,
-    due_date : "due_date" patch, completed_at : "completed_at" patch, priority :
-    "priority" optional, customer_id : "customer_id" optional, contact_id : "contact_id"
-    patch, user_id : "user_id" optional }
+    TaskRequestUpdate { optional title = "title", patch description = "description",
+    patch due_date = "due_date", patch completed_at = "completed_at", optional priority =
+    "priority", optional customer_id = "customer_id", patch contact_id = "contact_id",
+    optional user_id = "user_id" }
 );

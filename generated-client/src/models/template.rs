@@ -61,10 +61,10 @@ pub struct TemplateResponse {
     pub items_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateResponse { id : "id" required, name : "name" required, type_ : "type"
-    optional, subject : "subject" patch, body : "body" patch, created_at : "created_at"
-    required, updated_at : "updated_at" required, items : "items" optional, items_count :
-    "items_count" optional }
+    TemplateResponse { required id = "id", required name = "name", optional type_ =
+    "type", patch subject = "subject", patch body = "body", required created_at =
+    "created_at", required updated_at = "updated_at", optional items = "items", optional
+    items_count = "items_count" }
 );
 /// Request body to create a template.
 ///
@@ -91,8 +91,8 @@ pub struct TemplateRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateRequestStore { name : "name" required, type_ : "type" required, subject :
-    "subject" patch, body : "body" patch }
+    TemplateRequestStore { required name = "name", required type_ = "type", patch subject
+    = "subject", patch body = "body" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a template.
 ///
@@ -120,8 +120,8 @@ pub struct TemplateRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateRequestUpdate { name : "name" optional, type_ : "type" optional, subject :
-    "subject" patch, body : "body" patch }
+    TemplateRequestUpdate { optional name = "name", optional type_ = "type", patch
+    subject = "subject", patch body = "body" }
 );
 /// A page of Template records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -143,8 +143,8 @@ pub struct TemplateList {
     pub data: ::std::vec::Vec<crate::models::TemplateResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    TemplateList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// A line item of a template.
 ///
@@ -226,11 +226,11 @@ pub struct TemplateItemResponse {
     pub template: ::std::option::Option<crate::models::TemplateResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateItemResponse { id : "id" required, template_id : "template_id" optional, name
-    : "name" required, description : "description" patch, quantity : "quantity" optional,
-    price : "price" optional, vat_percentage : "vat_percentage" optional, position :
-    "position" optional, created_at : "created_at" required, updated_at : "updated_at"
-    required, template : "template" optional }
+    TemplateItemResponse { required id = "id", optional template_id = "template_id",
+    required name = "name", patch description = "description", optional quantity =
+    "quantity", optional price = "price", optional vat_percentage = "vat_percentage",
+    optional position = "position", required created_at = "created_at", required
+    updated_at = "updated_at", optional template = "template" }
 );
 /// A page of TemplateItem records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -252,8 +252,8 @@ pub struct TemplateItemList {
     pub data: ::std::vec::Vec<crate::models::TemplateItemResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateItemList { limit : "limit" required, total : "total" required, offset :
-    "offset" required, data : "data" required }
+    TemplateItemList { required limit = "limit", required total = "total", required
+    offset = "offset", required data = "data" }
 );
 /// What the template is used for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -388,10 +388,10 @@ pub struct TemplateResponsePartial {
     pub items_count: ::std::option::Option<i32>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateResponsePartial { id : "id" optional, name : "name" optional, type_ : "type"
-    optional, subject : "subject" optional, body : "body" optional, created_at :
-    "created_at" optional, updated_at : "updated_at" optional, items : "items" optional,
-    items_count : "items_count" optional }
+    TemplateResponsePartial { optional id = "id", optional name = "name", optional type_
+    = "type", optional subject = "subject", optional body = "body", optional created_at =
+    "created_at", optional updated_at = "updated_at", optional items = "items", optional
+    items_count = "items_count" }
 );
 /// Partial `TemplateItemList`: every field optional, as returned when a request limits the fields.
 ///
@@ -433,8 +433,8 @@ pub struct TemplateItemListPartial {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateItemListPartial { limit : "limit" optional, total : "total" optional, offset
-    : "offset" optional, data : "data" optional }
+    TemplateItemListPartial { optional limit = "limit", optional total = "total",
+    optional offset = "offset", optional data = "data" }
 );
 /// Partial `TemplateItemResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -534,9 +534,9 @@ pub struct TemplateItemResponsePartial {
     pub template: ::std::option::Option<crate::models::TemplateResponsePartial>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TemplateItemResponsePartial { id : "id" optional, template_id : "template_id"
-    optional, name : "name" optional, description : "description" optional, quantity :
-    "quantity" optional, price : "price" optional, vat_percentage : "vat_percentage"
-    optional, position : "position" optional, created_at : "created_at" optional,
-    updated_at : "updated_at" optional, template : "template" optional }
+    TemplateItemResponsePartial { optional id = "id", optional template_id =
+    "template_id", optional name = "name", optional description = "description", optional
+    quantity = "quantity", optional price = "price", optional vat_percentage =
+    "vat_percentage", optional position = "position", optional created_at = "created_at",
+    optional updated_at = "updated_at", optional template = "template" }
 );

@@ -57,9 +57,9 @@ pub struct TodoResponse {
     pub user: ::std::option::Option<crate::models::UserResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TodoResponse { id : "id" required, title : "title" required, done : "done" optional,
-    due_date : "due_date" patch, user_id : "user_id" optional, created_at : "created_at"
-    required, updated_at : "updated_at" required, user : "user" optional }
+    TodoResponse { required id = "id", required title = "title", optional done = "done",
+    patch due_date = "due_date", optional user_id = "user_id", required created_at =
+    "created_at", required updated_at = "updated_at", optional user = "user" }
 );
 /// Request body to create a todo.
 ///
@@ -87,8 +87,8 @@ pub struct TodoRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TodoRequestStore { title : "title" required, done : "done" optional, due_date :
-    "due_date" patch, user_id : "user_id" required }
+    TodoRequestStore { required title = "title", optional done = "done", patch due_date =
+    "due_date", required user_id = "user_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a todo.
 ///
@@ -118,8 +118,8 @@ pub struct TodoRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    TodoRequestUpdate { title : "title" optional, done : "done" optional, due_date :
-    "due_date" patch, user_id : "user_id" optional }
+    TodoRequestUpdate { optional title = "title", optional done = "done", patch due_date
+    = "due_date", optional user_id = "user_id" }
 );
 /// A page of Todo records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -141,8 +141,8 @@ pub struct TodoList {
     pub data: ::std::vec::Vec<crate::models::TodoResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TodoList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    TodoList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// Partial `TodoResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -218,7 +218,8 @@ pub struct TodoResponsePartial {
     pub user: ::std::option::Option<crate::models::UserResponsePartial>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    TodoResponsePartial { id : "id" optional, title : "title" optional, done : "done"
-    optional, due_date : "due_date" optional, user_id : "user_id" optional, created_at :
-    "created_at" optional, updated_at : "updated_at" optional, user : "user" optional }
+    TodoResponsePartial { optional id = "id", optional title = "title", optional done =
+    "done", optional due_date = "due_date", optional user_id = "user_id", optional
+    created_at = "created_at", optional updated_at = "updated_at", optional user = "user"
+    }
 );

@@ -30,9 +30,9 @@ pub struct UserRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    UserRequestStore { name : "name" required, email : "email" required, password :
-    "password" required, company_id : "company_id" required, role_id : "role_id" optional
-    }
+    UserRequestStore { required name = "name", required email = "email", required
+    password = "password", required company_id = "company_id", optional role_id =
+    "role_id" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a user.
 ///
@@ -67,9 +67,9 @@ pub struct UserRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    UserRequestUpdate { name : "name" optional, email : "email" optional, password :
-    "password" optional, company_id : "company_id" optional, role_id : "role_id" optional
-    }
+    UserRequestUpdate { optional name = "name", optional email = "email", optional
+    password = "password", optional company_id = "company_id", optional role_id =
+    "role_id" }
 );
 /// A page of User records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -91,6 +91,6 @@ pub struct UserList {
     pub data: ::std::vec::Vec<crate::models::UserResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    UserList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    UserList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );

@@ -41,9 +41,9 @@ pub struct WebhookResponse {
     pub updated_at: crate::runtime::datetime::DateTime,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    WebhookResponse { id : "id" required, url : "url" required, event : "event" optional,
-    active : "active" optional, created_at : "created_at" required, updated_at :
-    "updated_at" required }
+    WebhookResponse { required id = "id", required url = "url", optional event = "event",
+    optional active = "active", required created_at = "created_at", required updated_at =
+    "updated_at" }
 );
 /// Request body to create a webhook.
 ///
@@ -71,8 +71,8 @@ pub struct WebhookRequestStore {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    WebhookRequestStore { url : "url" required, event : "event" required, active :
-    "active" optional, secret : "secret" optional }
+    WebhookRequestStore { required url = "url", required event = "event", optional active
+    = "active", optional secret = "secret" }
 );
 /// Request body to update (PATCH: omit a field to keep it, send null to clear a nullable one) a webhook.
 ///
@@ -102,8 +102,8 @@ pub struct WebhookRequestUpdate {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    WebhookRequestUpdate { url : "url" optional, event : "event" optional, active :
-    "active" optional, secret : "secret" optional }
+    WebhookRequestUpdate { optional url = "url", optional event = "event", optional
+    active = "active", optional secret = "secret" }
 );
 /// A page of Webhook records: the list envelope.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,8 +125,8 @@ pub struct WebhookList {
     pub data: ::std::vec::Vec<crate::models::WebhookResponse>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    WebhookList { limit : "limit" required, total : "total" required, offset : "offset"
-    required, data : "data" required }
+    WebhookList { required limit = "limit", required total = "total", required offset =
+    "offset", required data = "data" }
 );
 /// Partial `WebhookResponse`: every field optional, as returned when a request limits the fields.
 ///
@@ -186,7 +186,7 @@ pub struct WebhookResponsePartial {
     pub updated_at: ::std::option::Option<crate::runtime::datetime::DateTime>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    WebhookResponsePartial { id : "id" optional, url : "url" optional, event : "event"
-    optional, active : "active" optional, created_at : "created_at" optional, updated_at
-    : "updated_at" optional }
+    WebhookResponsePartial { optional id = "id", optional url = "url", optional event =
+    "event", optional active = "active", optional created_at = "created_at", optional
+    updated_at = "updated_at" }
 );

@@ -160,7 +160,7 @@ fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct, wire_use: 
             ),
         };
         fields.push(quote! { #fdocs #serde pub #fname: #ty, });
-        reads.push(quote!(#fname: #wire #mode));
+        reads.push(quote!(#mode #fname = #wire));
     }
     let mut extra = None;
     if let Some(extra_ty) = &s.additional {

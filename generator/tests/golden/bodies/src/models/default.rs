@@ -12,7 +12,7 @@ pub struct SendJsonBody {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    SendJsonBody { a : "a" required, b : "b" optional }
+    SendJsonBody { required a = "a", optional b = "b" }
 );
 /// `sendForm.body`
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -25,7 +25,7 @@ pub struct SendFormBody {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    SendFormBody { user : "user" required, remember : "remember" optional }
+    SendFormBody { required user = "user", optional remember = "remember" }
 );
 /// `upload.body`
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -43,8 +43,8 @@ pub struct UploadBody {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    UploadBody { file : "file" required, caption : "caption" optional, count : "count"
-    optional }
+    UploadBody { required file = "file", optional caption = "caption", optional count =
+    "count" }
 );
 /// `upload.response201`
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -58,5 +58,5 @@ pub struct UploadResponse201 {
     pub url: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    UploadResponse201 { url : "url" optional }
+    UploadResponse201 { optional url = "url" }
 );

@@ -100,11 +100,13 @@ pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
     slot.flatten()
 }
 
-/// Implements `Deserialize` for a generated struct from a list of its fields, each with its wire
-/// name and how it is read: `required` (absent is an error), `optional` (absent or `null` is
-/// `None`) or `patch` (`Option<Option<T>>`: absent is `None`, `null` is `Some(None)`). With
-/// `extra <field>`, undeclared keys are collected into that map field; otherwise they are
-/// skipped.
+/// Implements `Deserialize` for a generated struct from a list of its fields, each as
+/// `<how> <field> = "<wire name>"`, where how is `required` (absent is an error), `optional`
+/// (absent or `null` is `None`) or `patch` (`Option<Option<T>>`: absent is `None`, `null` is
+/// `Some(None)`). With `extra <field>` after the list, undeclared keys are collected into that
+/// map field; otherwise they are skipped:
+///
+/// `deserialize_struct!(Widget { required id = "id", patch note = "note" } extra others);`
 ///
 /// The impl reads an object key by key in one pass. Unlike `#[derive(Deserialize)]` it has no
 /// field-identifier enum and no visitor for structs written as sequences, which JSON APIs never
@@ -114,7 +116,7 @@ pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
 // A crate whose structs are never received (or has none) does not use it.
 #[allow(unused_macros)]
 macro_rules! deserialize_struct {
-    ($name:ident { $($field:ident: $wire:literal $mode:ident),* $(,)? } $(extra $extra:ident)?) => {
+    ($name:ident { $($mode:ident $field:ident = $wire:literal),* $(,)? } $(extra $extra:ident)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
                 struct __Visitor;

@@ -25,8 +25,8 @@ pub struct Pet {
     pub owner: ::std::option::Option<::std::boxed::Box<crate::models::Owner>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Pet { id : "id" required, name : "name" optional, kind : "kind" required, owner :
-    "owner" optional }
+    Pet { required id = "id", optional name = "name", required kind = "kind", optional
+    owner = "owner" }
 );
 /// `Owner`
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -46,7 +46,7 @@ pub struct Owner {
     pub pet: ::std::option::Option<::std::boxed::Box<crate::models::Pet>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Owner { name : "name" optional, pet : "pet" optional }
+    Owner { optional name = "name", optional pet = "pet" }
 );
 /// `Circle`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -59,7 +59,7 @@ pub struct Circle {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    Circle { type_ : "type" required, radius : "radius" required }
+    Circle { required type_ = "type", required radius = "radius" }
 );
 /// `Square`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -72,7 +72,7 @@ pub struct Square {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    Square { type_ : "type" required, side : "side" required }
+    Square { required type_ = "type", required side = "side" }
 );
 /// oneOf with a discriminator.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,8 +177,8 @@ pub struct Node {
     pub label: ::std::option::Option<crate::models::IdOrName>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Node { value : "value" required, parent : "parent" optional, children : "children"
-    optional, label : "label" optional }
+    Node { required value = "value", optional parent = "parent", optional children =
+    "children", optional label = "label" }
 );
 /// `Circle.type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -292,7 +292,7 @@ pub struct DrawShapeResponse200OutlinePointsItem {
     pub y: ::std::option::Option<f64>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    DrawShapeResponse200OutlinePointsItem { x : "x" optional, y : "y" optional }
+    DrawShapeResponse200OutlinePointsItem { optional x = "x", optional y = "y" }
 );
 /// `drawShape.response200.outline`
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -308,7 +308,7 @@ pub struct DrawShapeResponse200Outline {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    DrawShapeResponse200Outline { points : "points" optional }
+    DrawShapeResponse200Outline { optional points = "points" }
 );
 /// `drawShape.response200`
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -328,5 +328,5 @@ pub struct DrawShapeResponse200 {
     pub outline: ::std::option::Option<crate::models::DrawShapeResponse200Outline>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    DrawShapeResponse200 { area : "area" optional, outline : "outline" optional }
+    DrawShapeResponse200 { optional area = "area", optional outline = "outline" }
 );

@@ -17,5 +17,5 @@ pub struct Base {
     pub name: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Base { id : "id" required, name : "name" optional }
+    Base { required id = "id", optional name = "name" }
 );

@@ -109,12 +109,12 @@ pub struct Option {
     pub some: ::std::option::Option<crate::models::Some>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Option { type_ : "type" optional, ref_ : "ref" optional, self_ : "self" optional,
-    self_2 : "Self" optional, gen_ : "gen" optional, async_ : "async" optional, n123 :
-    "123" optional, plus_1 : "+1" optional, foo_bar : "foo-bar" optional, foo_bar_2 :
-    "foo_bar" optional, result : "result" optional, error : "error" optional, string :
-    "string" optional, vec : "vec" optional, visitor : "visitor" optional, ok : "ok"
-    optional, some : "some" optional }
+    Option { optional type_ = "type", optional ref_ = "ref", optional self_ = "self",
+    optional self_2 = "Self", optional gen_ = "gen", optional async_ = "async", optional
+    n123 = "123", optional plus_1 = "+1", optional foo_bar = "foo-bar", optional
+    foo_bar_2 = "foo_bar", optional result = "result", optional error = "error", optional
+    string = "string", optional vec = "vec", optional visitor = "visitor", optional ok =
+    "ok", optional some = "some" }
 );
 /// `Result`
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -127,7 +127,7 @@ pub struct Result {
     )]
     pub ok: ::std::option::Option<bool>,
 }
-crate::runtime::serde_helpers::deserialize_struct!(Result { ok : "ok" optional });
+crate::runtime::serde_helpers::deserialize_struct!(Result { optional ok = "ok" });
 /// `Error`
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -140,7 +140,7 @@ pub struct Error {
     pub message: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Error { message : "message" optional }
+    Error { optional message = "message" }
 );
 /// `String`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -221,7 +221,7 @@ pub struct Box {
     pub value: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Box { box_ : "Box" optional, value : "" optional }
+    Box { optional box_ = "Box", optional value = "" }
 );
 /// Named like the visitor a Deserialize impl declares; received inside `Option`.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,8 +247,8 @@ pub struct Visitor {
     pub key: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Visitor { a : "A" required, d : "D" required, map : "map" optional, key : "key"
-    optional }
+    Visitor { required a = "A", required d = "D", optional map = "map", optional key =
+    "key" }
 );
 /// Named like a generic parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -261,7 +261,7 @@ pub struct A {
     )]
     pub de: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::serde_helpers::deserialize_struct!(A { de : "de" optional });
+crate::runtime::serde_helpers::deserialize_struct!(A { optional de = "de" });
 /// Named like a generic parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -273,7 +273,7 @@ pub struct D {
     )]
     pub f: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::serde_helpers::deserialize_struct!(D { f : "f" optional });
+crate::runtime::serde_helpers::deserialize_struct!(D { optional f = "f" });
 /// Named like a Result variant the impls must not capture.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -285,6 +285,6 @@ pub struct Ok {
     )]
     pub x: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::serde_helpers::deserialize_struct!(Ok { x : "x" optional });
+crate::runtime::serde_helpers::deserialize_struct!(Ok { optional x = "x" });
 /// Named like an Option variant.
 pub type Some = crate::models::Ok;

@@ -133,8 +133,8 @@ pub struct Order {
     pub channel: ::std::option::Option<crate::models::OrderChannel>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Order { status : "status" optional, priority : "priority" optional, channel :
-    "channel" optional }
+    Order { optional status = "status", optional priority = "priority", optional channel
+    = "channel" }
 );
 /// `Order.channel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

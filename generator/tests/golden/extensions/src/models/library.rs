@@ -23,8 +23,8 @@ pub struct Book {
     pub author: ::std::option::Option<crate::models::Author>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Book { id : "id" required, title : "title" required, published : "published"
-    required, author : "author" optional }
+    Book { required id = "id", required title = "title", required published =
+    "published", optional author = "author" }
 );
 /// `Author`
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -33,7 +33,7 @@ pub struct Author {
     /// `name`
     pub name: ::std::string::String,
 }
-crate::runtime::serde_helpers::deserialize_struct!(Author { name : "name" required });
+crate::runtime::serde_helpers::deserialize_struct!(Author { required name = "name" });
 /// `booksIndex.response200`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -48,7 +48,7 @@ pub struct BooksIndexResponse200 {
     pub count: ::std::option::Option<i64>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    BooksIndexResponse200 { items : "items" required, count : "count" optional }
+    BooksIndexResponse200 { required items = "items", optional count = "count" }
 );
 /// Partial `Book`: every field optional, as returned when a request limits the fields.
 ///
@@ -84,8 +84,8 @@ pub struct BookPartial {
     pub author: ::std::option::Option<crate::models::AuthorPartial>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    BookPartial { id : "id" optional, title : "title" optional, published : "published"
-    optional, author : "author" optional }
+    BookPartial { optional id = "id", optional title = "title", optional published =
+    "published", optional author = "author" }
 );
 /// Partial `Author`: every field optional, as returned when a request limits the fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,5 +99,5 @@ pub struct AuthorPartial {
     pub name: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    AuthorPartial { name : "name" optional }
+    AuthorPartial { optional name = "name" }
 );

@@ -27,7 +27,7 @@ pub struct Settings {
     >,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Settings { theme : "Theme" required, page_size : "page-size" optional } extra
+    Settings { required theme = "Theme", optional page_size = "page-size" } extra
     additional_properties
 );
 /// A widget.
@@ -144,12 +144,12 @@ pub struct Widget {
     pub owner: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    Widget { id : "id" required, name : "name" required, created_at : "created_at"
-    required, launch_day : "launch_day" optional, small : "small" optional, big : "big"
-    optional, unsigned : "unsigned" optional, ratio : "ratio" optional, price : "price"
-    optional, enabled : "enabled" optional, blob : "blob" optional, tags : "tags"
-    optional, labels : "labels" optional, anything : "anything" optional, note : "note"
-    patch, owner : "owner" patch }
+    Widget { required id = "id", required name = "name", required created_at =
+    "created_at", optional launch_day = "launch_day", optional small = "small", optional
+    big = "big", optional unsigned = "unsigned", optional ratio = "ratio", optional price
+    = "price", optional enabled = "enabled", optional blob = "blob", optional tags =
+    "tags", optional labels = "labels", optional anything = "anything", patch note =
+    "note", patch owner = "owner" }
 );
 /// PATCH body: omit a field to keep it, send null to clear a nullable one.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -168,7 +168,7 @@ pub struct WidgetPatch {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    WidgetPatch { name : "name" optional, note : "note" patch, tags : "tags" patch }
+    WidgetPatch { optional name = "name", patch note = "note", patch tags = "tags" }
 );
 /// A widget.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -242,10 +242,10 @@ pub struct WidgetRequest {
 }
 #[cfg(feature = "full-serde")]
 crate::runtime::serde_helpers::deserialize_struct!(
-    WidgetRequest { name : "name" required, secret : "secret" optional, launch_day :
-    "launch_day" optional, small : "small" optional, big : "big" optional, unsigned :
-    "unsigned" optional, ratio : "ratio" optional, price : "price" optional, enabled :
-    "enabled" optional, blob : "blob" optional, tags : "tags" optional, labels : "labels"
-    optional, anything : "anything" optional, note : "note" patch, owner : "owner" patch
-    }
+    WidgetRequest { required name = "name", optional secret = "secret", optional
+    launch_day = "launch_day", optional small = "small", optional big = "big", optional
+    unsigned = "unsigned", optional ratio = "ratio", optional price = "price", optional
+    enabled = "enabled", optional blob = "blob", optional tags = "tags", optional labels
+    = "labels", optional anything = "anything", patch note = "note", patch owner =
+    "owner" }
 );

@@ -12,7 +12,7 @@ pub struct Item {
     )]
     pub name: ::std::option::Option<::std::string::String>,
 }
-crate::runtime::serde_helpers::deserialize_struct!(Item { name : "name" optional });
+crate::runtime::serde_helpers::deserialize_struct!(Item { optional name = "name" });
 /// `get /items/{itemId}/parts/{part}.response202`
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -25,5 +25,5 @@ pub struct GetItemsItemIdPartsPartResponse202 {
     pub job: ::std::option::Option<::std::string::String>,
 }
 crate::runtime::serde_helpers::deserialize_struct!(
-    GetItemsItemIdPartsPartResponse202 { job : "job" optional }
+    GetItemsItemIdPartsPartResponse202 { optional job = "job" }
 );

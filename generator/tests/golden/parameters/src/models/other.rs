@@ -12,6 +12,6 @@ pub struct ItemEvent {
     )]
     pub item: ::std::option::Option<crate::models::Item>,
 }
-crate::runtime::serde_helpers::deserialize_struct!(ItemEvent { item : "item" optional });
+crate::runtime::serde_helpers::deserialize_struct!(ItemEvent { optional item = "item" });
 /// The same shape as `Item`, so it becomes `pub type ItemSnapshot = Item;`.
 pub type ItemSnapshot = crate::models::Item;

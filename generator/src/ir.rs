@@ -309,6 +309,9 @@ pub struct Operation {
     pub name: Name,
     /// Builder type name (rust only).
     pub builder: Name,
+    /// Name of the enum `send()` returns when success statuses carry different body shapes
+    /// (rust only; set by naming for every operation, used only by those).
+    pub response_enum: Name,
     /// HTTP method.
     pub method: Method,
     /// Path template, e.g. `/customer/{id}`.
@@ -423,6 +426,8 @@ pub struct SuccessResponse {
     pub ty: Option<TypeRef>,
     /// Response description.
     pub description: Option<String>,
+    /// Variant of the operation's response enum for this status (set by naming).
+    pub variant: String,
 }
 
 /// Offset pagination of a list operation (`x-pagination`).

@@ -74,6 +74,12 @@ pub fn assign(api: &mut Api) {
             };
             op.builder.rust =
                 unique(format!("{}Request", type_ident(&op.name.wire)), &mut builders, |b, n| format!("{b}{n}"));
+            op.response_enum.rust =
+                unique(format!("{}Response", type_ident(&op.name.wire)), &mut builders, |b, n| format!("{b}{n}"));
+            let mut variants = BTreeSet::new();
+            for s in &mut op.success {
+                s.variant = unique(status_variant(&s.status), &mut variants, |b, n| format!("{b}{n}"));
+            }
             let mut used = name_values(op.params.iter_mut().map(|p| &mut p.name), BUILDER_METHODS);
             for p in op.params.iter_mut().filter(|p| p.role.is_some()) {
                 p.raw_setter = unique(format!("{}_raw", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
@@ -135,6 +141,30 @@ fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, reserved: &[&str])
 }
 
 /// `foo_2` for `foo`, and `type_2` (not `type__2`) for a suffixed keyword.
+/// Variant name of a success status in an operation's response enum: the reason phrase for
+/// the common codes (`201` → `Created`), else `Status201` / `Status2xx`.
+fn status_variant(status: &str) -> String {
+    let phrase = match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritativeInformation",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        "207" => "MultiStatus",
+        "300" => "MultipleChoices",
+        "301" => "MovedPermanently",
+        "302" => "Found",
+        "303" => "SeeOther",
+        "304" => "NotModified",
+        "307" => "TemporaryRedirect",
+        "308" => "PermanentRedirect",
+        other => return variant_ident(&format!("status {}", other.to_ascii_lowercase())),
+    };
+    phrase.to_owned()
+}
+
 fn numbered_value(base: &str, n: usize) -> String {
     format!("{}_{n}", base.trim_end_matches('_'))
 }

@@ -175,7 +175,7 @@ fn operation(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> (TokenStream,
     };
 
     let spec = request_spec(api, op);
-    let (output, send) = output_and_send(api, op, generic.is_some());
+    let (output, send, response_enum) = output_and_send(api, op, generic.is_some());
     let streams = op.pagination.as_ref().map(|p| pagination_methods(api, op, p, generic.is_some()));
     let builder_doc =
         format!(" Request builder for `{} {}`; send it with `.send().await`.", op.method.as_str(), op.path);
@@ -208,6 +208,7 @@ fn operation(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> (TokenStream,
             }
             #streams
         }
+        #response_enum
     };
     (method, builder_def)
 }
@@ -368,11 +369,19 @@ fn encode_body(api: &Api, body: &Body) -> TokenStream {
 /// The body of `request_spec()`.
 fn request_spec(api: &Api, op: &Operation) -> TokenStream {
     let mut path_parts = Vec::new();
+    // A one-character literal is pushed as a char (clippy's `single_char_add_str`).
+    let push_literal = |lit: &str| {
+        let mut chars = lit.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => quote!(path.push(#c);),
+            _ => quote!(path.push_str(#lit);),
+        }
+    };
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let lit = &rest[..start];
         if !lit.is_empty() {
-            path_parts.push(quote!(path.push_str(#lit);));
+            path_parts.push(push_literal(lit));
         }
         let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
         let name = &rest[start + 1..end];
@@ -383,7 +392,7 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         rest = &rest[end + 1..];
     }
     if !rest.is_empty() {
-        path_parts.push(quote!(path.push_str(#rest);));
+        path_parts.push(push_literal(rest));
     }
     let mut query = Vec::new();
     for p in op.params.iter().filter(|p| p.location == ParamLocation::Query) {
@@ -475,9 +484,10 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The output type of `send()` and its body. Most operations call the runtime's `send_json`
-/// or `send_empty` with their success statuses; the rest pass a decoding closure to `send_with`.
-fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, TokenStream) {
+/// The output type of `send()`, its body, and the response enum it returns when success
+/// statuses carry different body shapes. Most operations call the runtime's `send_json` or
+/// `send_empty` with their success statuses; the rest pass a decoding closure to `send_with`.
+fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, TokenStream, Option<TokenStream>) {
     let template = &op.path;
     let ranges = |statuses: &mut dyn Iterator<Item = &SuccessResponse>| {
         let ranges = statuses.map(|s| {
@@ -499,7 +509,7 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
         let item = if generic { quote!(T) } else { rust_type(api, &p.item) };
         let layout = ident(&api.page_layouts[p.layout].name.rust);
         let ok = ranges(&mut op.success.iter().filter(|s| s.ty.is_some()));
-        return (quote!(crate::runtime::pagination::Page<#item, crate::apis::#layout>), send_json(ok));
+        return (quote!(crate::runtime::pagination::Page<#item, crate::apis::#layout>), send_json(ok), None);
     }
     let typed: Vec<&SuccessResponse> = op.success.iter().collect();
     let distinct: Vec<&Option<TypeRef>> = {
@@ -530,50 +540,91 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
         }
     };
     match distinct.len() {
-        0 => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, &[(200, 299)]).await)),
+        0 => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, &[(200, 299)]).await), None),
         1 => {
             let ok = ranges(&mut typed.iter().copied());
             match distinct[0] {
-                None => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, #ok).await)),
+                None => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, #ok).await), None),
                 Some(TypeRef::Binary) => {
                     let statuses = typed.iter().map(|s| status_pattern(&s.status));
                     let dec = decode_one(distinct[0]);
-                    (value_ty(distinct[0]), send_with(quote!(#( #statuses )|* => ::std::option::Option::Some(#dec),)))
+                    (
+                        value_ty(distinct[0]),
+                        send_with(quote!(#( #statuses )|* => ::std::option::Option::Some(#dec),)),
+                        None,
+                    )
                 }
-                Some(_) => (value_ty(distinct[0]), send_json(ok)),
+                Some(_) => (value_ty(distinct[0]), send_json(ok), None),
             }
         }
         _ if distinct.iter().filter(|t| t.is_some()).count() == 1 => {
             // One body shape, and statuses without a body (GitHub's `304 Not Modified`).
             let shape = distinct.iter().copied().find(|t| t.is_some()).unwrap_or(&None);
             let ty = value_ty(shape);
-            let dec = decode_one(shape);
+            let dec = match shape {
+                Some(TypeRef::Binary) => {
+                    quote!(::std::result::Result::Ok(::std::option::Option::Some(body.to_vec())))
+                }
+                _ => {
+                    let dec = decode_one(shape);
+                    quote!(#dec.map(::std::option::Option::Some))
+                }
+            };
             let arms = typed.iter().map(|s| {
                 let pat = status_pattern(&s.status);
                 if s.ty.is_some() {
-                    quote!(#pat => ::std::option::Option::Some(#dec.map(::std::option::Option::Some)),)
+                    quote!(#pat => ::std::option::Option::Some(#dec),)
                 } else {
                     quote!(#pat => ::std::option::Option::Some(::std::result::Result::Ok(::std::option::Option::None)),)
                 }
             });
-            (quote!(::std::option::Option<#ty>), send_with(quote!(#(#arms)*)))
+            (quote!(::std::option::Option<#ty>), send_with(quote!(#(#arms)*)), None)
         }
         _ => {
-            // Several body shapes: each status's body is checked against its shape, then kept
-            // as JSON.
+            // Several body shapes: an enum with a variant per success status. Its variants are
+            // the schemas' types even where `show` made the builder generic.
+            let name = ident(&op.response_enum.rust);
+            let concrete = |t: &Option<TypeRef>| match t {
+                Some(TypeRef::Binary) => quote!(::std::vec::Vec<u8>),
+                Some(t) => rust_type(api, t),
+                None => quote!(()),
+            };
+            let doc = format!(" What `{} {}` answers, by success status.", op.method.as_str(), op.path);
+            let variants = typed.iter().map(|s| {
+                let variant = ident(&s.variant);
+                let vdoc =
+                    format!(" `{}`{}", s.status, s.description.as_ref().map(|d| format!(": {d}")).unwrap_or_default());
+                let vdoc = vdoc.lines().next().unwrap_or_default().to_owned();
+                match &s.ty {
+                    None => quote!(#[doc = #vdoc] #variant,),
+                    t => {
+                        let ty = concrete(t);
+                        quote!(#[doc = #vdoc] #variant(#ty),)
+                    }
+                }
+            });
             let arms = typed.iter().map(|s| {
                 let pat = status_pattern(&s.status);
+                let variant = ident(&s.variant);
                 let dec = match &s.ty {
-                    None => quote!(::std::result::Result::Ok(::serde_json::Value::Null)),
-                    Some(TypeRef::Binary) => quote!(::std::result::Result::Ok(::serde_json::Value::String(::std::string::String::from_utf8_lossy(body).into_owned()))),
-                    Some(t) => {
-                        let ty = rust_type(api, t);
-                        quote!(crate::runtime::error::decode_json::<#ty>(body, #template, status).and_then(|_| crate::runtime::error::decode_json::<::serde_json::Value>(body, #template, status)))
+                    None => quote!(::std::result::Result::Ok(#name::#variant)),
+                    Some(TypeRef::Binary) => quote!(::std::result::Result::Ok(#name::#variant(body.to_vec()))),
+                    t => {
+                        let ty = concrete(t);
+                        quote!(crate::runtime::error::decode_json::<#ty>(body, #template, status).map(#name::#variant))
                     }
                 };
                 quote!(#pat => ::std::option::Option::Some(#dec),)
             });
-            (quote!(::serde_json::Value), send_with(quote!(#(#arms)*)))
+            let item = quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            };
+            (quote!(#name), send_with(quote!(#(#arms)*)), Some(item))
         }
     }
 }

@@ -59,10 +59,11 @@ pub fn doc_lines(docs: &Docs, fallback: &str) -> Vec<String> {
 }
 
 /// Spec text is Markdown written for HTML renderers: neutralize what rustdoc would take for
-/// code to compile (indented blocks, untyped fences) and trailing whitespace.
+/// code to compile (indented blocks, untyped fences), tabs (clippy's `tabs_in_doc_comments`)
+/// and trailing whitespace.
 fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for line in text.replace("\r\n", "\n").lines() {
+    for line in text.replace("\r\n", "\n").replace('\t', "    ").lines() {
         let trimmed = line.trim_end();
         let mut l = trimmed.trim_start().to_owned();
         if l.starts_with("```") {

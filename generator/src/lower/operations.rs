@@ -164,6 +164,7 @@ impl<'a> Lowerer<'a> {
         let mut operation = Operation {
             name,
             builder: Name::wire(String::new()),
+            response_enum: Name::wire(String::new()),
             method,
             path: path.to_owned(),
             server,
@@ -325,6 +326,7 @@ impl<'a> Lowerer<'a> {
                     status: status.clone(),
                     ty,
                     description: resp.get("description").and_then(Value::as_str).map(str::to_owned),
+                    variant: String::new(),
                 });
             } else {
                 errors.push(status.clone());
@@ -333,7 +335,12 @@ impl<'a> Lowerer<'a> {
         if success.is_empty() {
             if let Some((resp, rptr)) = default {
                 let ty = self.response_type(resp, &rptr, &format!("{op_name}.response"))?;
-                success.push(SuccessResponse { status: "default".into(), ty, description: None });
+                success.push(SuccessResponse {
+                    status: "default".into(),
+                    ty,
+                    description: None,
+                    variant: String::new(),
+                });
             }
         } else if default.is_some() {
             errors.push("default".into());

@@ -57,6 +57,16 @@ fn dangling_reference() {
     );
 }
 
+/// Lowering on its own (a library caller skipping `resolve`) refuses the reference instead of
+/// following it forever.
+#[test]
+fn lowering_alone_refuses_a_dangling_reference() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n";
+    let spec = cirqll_codegen::load::load_bytes(std::path::Path::new("dangling.yaml"), text.as_bytes()).unwrap();
+    let err = cirqll_codegen::lower::lower(&spec).unwrap_err().to_string();
+    assert!(err.contains("cannot be followed") && err.contains("#/components/schemas/Nope"), "{err}");
+}
+
 #[test]
 fn cycle_through_required_fields() {
     check(

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{docs_of, Lowerer};
-use crate::error::{pointer_segment, Result};
+use crate::error::{pointer_segment, Error, Result};
 use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
@@ -99,6 +99,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let (target, tptr) = self.deref(schema, ptr);
+            if target.get("$ref").is_some() {
+                // `resolve` refuses these first; lowering must not loop on them either.
+                return Err(Error::Invalid {
+                    location: self.at(&format!("{ptr}/$ref")),
+                    message: format!("reference `{r}` cannot be followed (dangling, or a loop of references)"),
+                });
+            }
             return self.type_ref(target, &tptr, hint);
         }
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {

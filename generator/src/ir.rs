@@ -287,6 +287,32 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order OpenAPI (and openapiv3) lists a path item's operations.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The key of a path item that holds this method's operation (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
     /// Upper-case method name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -299,6 +325,18 @@ impl Method {
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
         }
+    }
+}
+
+impl Operation {
+    /// The types the client sends for this operation: parameters, then the request body.
+    pub fn sent_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.params.iter().map(|p| &p.ty).chain(self.body.as_ref().map(|b| &b.ty))
+    }
+
+    /// The types the client receives: success bodies, then the page item.
+    pub fn received_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.success.iter().filter_map(|s| s.ty.as_ref()).chain(self.pagination.as_ref().map(|p| &p.item))
     }
 }
 

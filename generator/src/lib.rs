@@ -69,11 +69,12 @@ pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
     analyze(path, bytes).map(|(api, _)| api)
 }
 
-/// [`analyze_bytes`], also returning the loaded spec. The shape check against openapiv3 runs
+/// [`analyze_bytes`], also returning the spec's SHA-256 (the parsed tree is freed on return,
+/// before emission, which then reuses its memory). The shape check against openapiv3 runs
 /// on a second thread beside resolving, lowering and naming, which read only the JSON tree (and
 /// lowering only after `resolve` has refused reference cycles it could not survive); the shape
 /// check's error, being the most basic, wins over theirs.
-fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, load::LoadedSpec)> {
+fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, String)> {
     let spec = load::load_bytes(path, bytes)?;
     let (shape, api) = std::thread::scope(|scope| {
         let shape = scope.spawn(|| load::check_shape(&spec, bytes));
@@ -84,7 +85,7 @@ fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, load::LoadedSpec)> {
         (shape.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), api)
     });
     shape?;
-    Ok((api?, spec))
+    Ok((api?, spec.sha256))
 }
 
 /// Generates a crate from the spec at `spec`.
@@ -95,16 +96,13 @@ pub fn generate_file(spec: &Path, opts: &Options) -> Result<Generated> {
 
 /// Generates a crate from spec text; `path` names the spec in messages and headers.
 pub fn generate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Generated> {
-    let (api, spec) = analyze(path, bytes)?;
+    let (api, spec_sha256) = analyze(path, bytes)?;
     let emit_opts = emit::EmitOptions {
         crate_name: opts.crate_name.clone(),
         crate_version: api.crate_meta.version.clone().unwrap_or_else(|| opts.crate_version.clone()),
         spec_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        spec_sha256: spec.sha256.clone(),
+        spec_sha256,
     };
-    // The spec's tree is the largest allocation; freeing it first lets emission reuse its
-    // memory instead of faulting in fresh pages.
-    drop(spec);
     let files = emit::emit(&api, &emit_opts)?;
     let ops = api.tags.iter().map(|t| t.operations.len()).sum();
     Ok(Generated { files, fallbacks: api.fallbacks, counts: (ops, api.types.len()) })

@@ -123,11 +123,10 @@ fn refine(raw: &serde_json::Value, pointer: String, message: String) -> (String,
             // Path items flatten their operations too: look inside the failing one.
             let key = ptr.strip_prefix("#/paths/")?.replace("~1", "/").replace("~0", "~");
             let item = paths.get(&key)?;
-            let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
             let ops: serde_json::Map<String, serde_json::Value> = item
                 .as_object()?
                 .iter()
-                .filter(|(k, _)| methods.contains(&k.as_str()))
+                .filter(|(k, _)| crate::ir::Method::ALL.iter().any(|m| m.key() == k.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             Some(first_error::<openapiv3::Operation>(&serde_json::Value::Object(ops), &ptr).unwrap_or((ptr, msg)))

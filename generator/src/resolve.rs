@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use crate::error::{pointer_segment, Error, Location, Result};
+use crate::ir::Method;
 use crate::load::LoadedSpec;
 
 /// Checks every reference, operationId and cycle in the document.
@@ -49,7 +50,12 @@ fn collect_refs(v: &serde_json::Value, pointer: &mut String, out: &mut Vec<(Stri
                 if child.is_object() || child.is_array() {
                     let len = pointer.len();
                     pointer.push('/');
-                    push_segment(pointer, k);
+                    // Escaping allocates, so only keys that need it go through `pointer_segment`.
+                    if k.contains(['~', '/']) {
+                        pointer.push_str(&pointer_segment(k));
+                    } else {
+                        pointer.push_str(k);
+                    }
                     collect_refs(child, pointer, out);
                     pointer.truncate(len);
                 }
@@ -66,17 +72,6 @@ fn collect_refs(v: &serde_json::Value, pointer: &mut String, out: &mut Vec<(Stri
             }
         }
         _ => {}
-    }
-}
-
-/// Appends `key` escaped as a JSON pointer segment.
-fn push_segment(pointer: &mut String, key: &str) {
-    for c in key.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
     }
 }
 
@@ -100,15 +95,13 @@ fn unescape_uri(s: &str) -> String {
 }
 
 fn check_operation_ids(spec: &LoadedSpec) -> Result<()> {
-    // The methods of a path item, in the order openapiv3 lists them.
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let Some(paths) = spec.raw.get("paths").and_then(|p| p.as_object()) else { return Ok(()) };
     for (path, item) in paths {
         if item.get("$ref").is_some() {
             continue;
         }
-        for method in METHODS {
+        for method in Method::ALL.map(Method::key) {
             let Some(id) = item.get(method).and_then(|op| op.get("operationId")).and_then(|id| id.as_str()) else {
                 continue;
             };

@@ -521,14 +521,16 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
         }
         v
     };
-    let value_ty = |t: &Option<TypeRef>| -> TokenStream {
+    // `as_generic`: a JSON body is the builder's `T` (operations whose responses `show` trims).
+    let body_ty = |t: &Option<TypeRef>, as_generic: bool| -> TokenStream {
         match t {
             None => quote!(()),
             Some(TypeRef::Binary) => quote!(::std::vec::Vec<u8>),
-            Some(_) if generic => quote!(T),
+            Some(_) if as_generic => quote!(T),
             Some(t) => rust_type(api, t),
         }
     };
+    let value_ty = |t: &Option<TypeRef>| body_ty(t, generic);
     let decode_one = |t: &Option<TypeRef>| -> TokenStream {
         match t {
             None => quote!(::std::result::Result::Ok(())),
@@ -584,22 +586,17 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
             // Several body shapes: an enum with a variant per success status. Its variants are
             // the schemas' types even where `show` made the builder generic.
             let name = ident(&op.response_enum.rust);
-            let concrete = |t: &Option<TypeRef>| match t {
-                Some(TypeRef::Binary) => quote!(::std::vec::Vec<u8>),
-                Some(t) => rust_type(api, t),
-                None => quote!(()),
-            };
+            let concrete = |t: &Option<TypeRef>| body_ty(t, false);
             let doc = format!(" What `{} {}` answers, by success status.", op.method.as_str(), op.path);
             let variants = typed.iter().map(|s| {
                 let variant = ident(&s.variant);
-                let vdoc =
-                    format!(" `{}`{}", s.status, s.description.as_ref().map(|d| format!(": {d}")).unwrap_or_default());
-                let vdoc = vdoc.lines().next().unwrap_or_default().to_owned();
+                let summary = Some(format!("Status `{}`.", s.status));
+                let vdoc = doc_attrs(&Docs { summary, description: s.description.clone(), ..Docs::default() }, "");
                 match &s.ty {
-                    None => quote!(#[doc = #vdoc] #variant,),
+                    None => quote!(#vdoc #variant,),
                     t => {
                         let ty = concrete(t);
-                        quote!(#[doc = #vdoc] #variant(#ty),)
+                        quote!(#vdoc #variant(#ty),)
                     }
                 }
             });

@@ -7,13 +7,9 @@ use crate::ir::Docs;
 
 /// `#[doc = "..."]` attributes for `docs`, or for `fallback` when the spec has no text.
 pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
-    let lines = doc_lines(docs, fallback);
-    let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
-        quote!(#[doc = #l])
-    });
+    let attrs = plain(&doc_lines(docs, fallback));
     let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
-    quote!(#(#attrs)* #deprecated)
+    quote!(#attrs #deprecated)
 }
 
 /// Doc attributes for plain lines.

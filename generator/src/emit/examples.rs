@@ -4,7 +4,7 @@ use super::types::derives_default;
 use crate::ir::*;
 
 /// A literal argument of type `t`, when it has a simple one.
-pub fn sample_arg(api: &Api, t: &TypeRef) -> Option<String> {
+fn sample_arg(api: &Api, t: &TypeRef) -> Option<String> {
     Some(match t {
         TypeRef::Int(_) => "1".into(),
         TypeRef::String => "\"1\"".into(),
@@ -18,13 +18,20 @@ pub fn sample_arg(api: &Api, t: &TypeRef) -> Option<String> {
     })
 }
 
+/// Literal arguments for the parameters `op`'s method takes (path and required ones, in order),
+/// or `None` when one has no simple literal.
+pub fn sample_args(api: &Api, op: &Operation) -> Option<Vec<String>> {
+    op.params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path || p.required)
+        .map(|p| sample_arg(api, &p.ty))
+        .collect()
+}
+
 /// Doc lines with a compiled (`no_run`) example calling `op`, or `None` when an argument has
 /// no simple literal.
 pub fn operation_example(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> Option<Vec<String>> {
-    let mut args = Vec::new();
-    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path || p.required) {
-        args.push(sample_arg(api, &p.ty)?);
-    }
+    let mut args = sample_args(api, op)?;
     if let Some(body) = &op.body {
         args.push(match (&body.encoding, &body.ty) {
             (BodyEncoding::Bytes, _) => "b\"raw bytes\".to_vec()".to_owned(),

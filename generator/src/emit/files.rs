@@ -6,7 +6,7 @@
 
 use askama::Template;
 
-use super::examples::sample_arg;
+use super::examples::sample_args;
 use super::EmitOptions;
 use crate::error::{Error, Result};
 use crate::ir::*;
@@ -121,14 +121,8 @@ struct Readme {
 pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
     let ops = || api.tags.iter().flat_map(|t| t.operations.iter().map(move |o| (t, o)));
     let krate = opts.crate_name.replace('-', "_");
-    let args_of = |o: &Operation| -> Option<String> {
-        let mut args = String::new();
-        for p in o.params.iter().filter(|p| p.location == ParamLocation::Path || p.required) {
-            args.push_str(&sample_arg(api, &p.ty)?);
-            args.push_str(", ");
-        }
-        Some(args)
-    };
+    // Each argument followed by ", ", so a body argument can follow in the templates.
+    let args_of = |o: &Operation| sample_args(api, o).map(|a| a.iter().map(|x| format!("{x}, ")).collect::<String>());
     let simple_get = ops()
         .find(|(_, o)| {
             o.method == Method::Get

@@ -234,13 +234,10 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     for (name, source) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}").into_bytes());
     }
-    let ops = || api.tags.iter().flat_map(|t| &t.operations);
-    let operation_refs = ops()
-        .flat_map(|o| o.params.iter().map(|p| &p.ty))
-        .chain(ops().filter_map(|o| o.body.as_ref().map(|b| &b.ty)))
-        .chain(ops().flat_map(|o| o.success.iter().filter_map(|s| s.ty.as_ref())));
+    let mut operation_refs =
+        api.tags.iter().flat_map(|t| &t.operations).flat_map(|o| o.sent_types().chain(o.received_types()));
     let uses_uuid = api.types.iter().any(|t| mentions(t, &TypeRef::Uuid))
-        || operation_refs.into_iter().any(|r| mentions_ref(r, &TypeRef::Uuid));
+        || operation_refs.any(|r| mentions_ref(r, &TypeRef::Uuid));
     files.insert("Cargo.toml".into(), files::cargo_toml(api, opts, uses_uuid)?.into_bytes());
     files.insert("README.md".into(), files::readme(api, opts)?.into_bytes());
     // prettyplease prints the crate; rustfmt restyling it would make the drift check fail.

@@ -144,7 +144,7 @@ pub fn oauth_module(api: &Api) -> Option<TokenStream> {
             /// The scopes a client can ask for.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #[non_exhaustive]
-        pub enum Scope {
+            pub enum Scope {
                 #( #[doc = #docs] #variants, )*
             }
             impl Scope {

@@ -6,17 +6,6 @@ use super::{docs_of, Lowerer};
 use crate::error::{pointer_segment, Result};
 use crate::ir::*;
 
-const METHODS: [(&str, Method); 8] = [
-    ("get", Method::Get),
-    ("put", Method::Put),
-    ("post", Method::Post),
-    ("delete", Method::Delete),
-    ("options", Method::Options),
-    ("head", Method::Head),
-    ("patch", Method::Patch),
-    ("trace", Method::Trace),
-];
-
 impl<'a> Lowerer<'a> {
     /// Lowers every operation, grouped by its first tag (untagged ones go to `default`).
     pub(crate) fn lower_operations(&mut self) -> Result<Vec<Tag>> {
@@ -48,7 +37,8 @@ impl<'a> Lowerer<'a> {
             let item_ptr = format!("#/paths/{}", pointer_segment(path));
             let (item, item_ptr) = self.deref(item, &item_ptr);
             let path_server = self.server_index(item.get("servers"));
-            for (key, method) in METHODS {
+            for method in Method::ALL {
+                let key = method.key();
                 let Some(op) = item.get(key) else { continue };
                 let op_ptr = format!("{item_ptr}/{key}");
                 let server = self.server_index(op.get("servers")).or(path_server).unwrap_or(0);

@@ -292,7 +292,6 @@ impl<'a> Lowerer<'a> {
         acc: &mut Members,
         depth: usize,
     ) -> Result<()> {
-        let ptr = ptr.to_owned();
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
             for (i, member) in all.iter().enumerate() {
                 self.collect_fields(member, &format!("{ptr}/allOf/{i}"), hint, acc, depth + 1)?;
@@ -300,7 +299,7 @@ impl<'a> Lowerer<'a> {
         }
         for key in ["oneOf", "anyOf"] {
             if schema.get(key).is_some() && schema.get("properties").is_none() && depth > 0 {
-                self.fallback(&ptr, format!("{key} inside allOf: its fields are kept in a flattened JSON map"));
+                self.fallback(ptr, format!("{key} inside allOf: its fields are kept in a flattened JSON map"));
                 acc.additional = Some(TypeRef::Json);
             }
         }

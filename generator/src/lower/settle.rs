@@ -54,43 +54,37 @@ impl<'a> Lowerer<'a> {
 /// Sets every type's [`WireUse`] from what the operations send and receive, and its [`Home`]
 /// from which tags' operations reach it (see their docs).
 pub(crate) fn mark_uses(api: &mut Api) {
-    for tag_index in 0..api.tags.len() {
-        let ops = api.tags[tag_index].operations.iter();
-        let roots: Vec<TypeId> = ops
-            .flat_map(|o| {
-                let refs = o.params.iter().map(|p| &p.ty).chain(o.body.as_ref().map(|b| &b.ty));
-                let refs = refs.chain(o.success.iter().filter_map(|s| s.ty.as_ref()));
-                let views = o.query_vocabulary.map(|v| &api.query_vocabularies[v]);
-                refs.chain(o.pagination.as_ref().map(|p| &p.item))
-                    .flat_map(named_in)
-                    .chain(views.into_iter().flat_map(|v| [v.full_type, v.partial_type]))
-            })
-            .collect();
-        for (id, reached) in reach(&api.types, &roots).into_iter().enumerate() {
-            let home = &mut api.types[id].home;
+    let (mut sent_roots, mut received_roots) = (Vec::new(), Vec::new());
+    let mut homes = vec![Home::Other; api.types.len()];
+    for (tag_index, tag) in api.tags.iter().enumerate() {
+        let mut roots = Vec::new();
+        for op in &tag.operations {
+            let views = op.query_vocabulary.map(|v| &api.query_vocabularies[v]);
+            let sent: Vec<TypeId> = op.sent_types().flat_map(named_in).collect();
+            let received: Vec<TypeId> = op
+                .received_types()
+                .flat_map(named_in)
+                .chain(views.into_iter().flat_map(|v| [v.full_type, v.partial_type]))
+                .collect();
+            roots.extend(sent.iter().chain(&received));
+            sent_roots.extend(sent);
+            received_roots.extend(received);
+        }
+        for (home, reached) in homes.iter_mut().zip(reach(&api.types, &roots)) {
             if reached {
                 *home = if *home == Home::Other { Home::Tag(tag_index) } else { Home::Shared };
             }
         }
     }
-    let ops = || api.tags.iter().flat_map(|t| t.operations.iter());
-    let sent_roots: Vec<TypeId> = ops()
-        .flat_map(|o| o.params.iter().map(|p| &p.ty).chain(o.body.as_ref().map(|b| &b.ty)))
-        .flat_map(named_in)
-        .collect();
-    let mut received_roots: Vec<TypeId> = ops()
-        .flat_map(|o| o.success.iter().filter_map(|s| s.ty.as_ref()).chain(o.pagination.as_ref().map(|p| &p.item)))
-        .flat_map(named_in)
-        .chain(api.query_vocabularies.iter().flat_map(|v| [v.full_type, v.partial_type]))
-        .collect();
     let sent = reach(&api.types, &sent_roots);
     let mut received = reach(&api.types, &received_roots);
-    received_roots = (0..api.types.len()).filter(|id| !sent[*id] && !received[*id]).collect();
-    for (id, r) in reach(&api.types, &received_roots).into_iter().enumerate() {
+    let unused: Vec<TypeId> = (0..api.types.len()).filter(|id| !sent[*id] && !received[*id]).collect();
+    for (id, r) in reach(&api.types, &unused).into_iter().enumerate() {
         received[id] |= r;
     }
     for (id, def) in api.types.iter_mut().enumerate() {
         def.wire_use = WireUse { sent: sent[id], received: received[id] };
+        def.home = homes[id];
     }
 }
 

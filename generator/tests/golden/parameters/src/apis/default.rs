@@ -305,9 +305,13 @@ impl GetItemsItemIdPartsPartRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetItemsItemIdPartsPartResponse {
-    /// `200`: A part.
+    /// Status `200`.
+    ///
+    /// A part.
     Ok(crate::models::Item),
-    /// `202`: Accepted, still working.
+    /// Status `202`.
+    ///
+    /// Accepted, still working.
     Accepted(crate::models::GetItemsItemIdPartsPartResponse202),
 }
 /// Request builder for `DELETE /items/{itemId}/parts/{part}`; send it with `.send().await`.

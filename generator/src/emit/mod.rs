@@ -37,17 +37,17 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// The runtime sources, copied verbatim into every crate.
 const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
-    ("auth.rs", include_str!("../../../templates/runtime/auth.rs")),
-    ("client.rs", include_str!("../../../templates/runtime/client.rs")),
-    ("datetime.rs", include_str!("../../../templates/runtime/datetime.rs")),
-    ("error.rs", include_str!("../../../templates/runtime/error.rs")),
-    ("limiter.rs", include_str!("../../../templates/runtime/limiter.rs")),
-    ("pagination.rs", include_str!("../../../templates/runtime/pagination.rs")),
-    ("query.rs", include_str!("../../../templates/runtime/query.rs")),
-    ("response.rs", include_str!("../../../templates/runtime/response.rs")),
-    ("retry.rs", include_str!("../../../templates/runtime/retry.rs")),
-    ("serde_helpers.rs", include_str!("../../../templates/runtime/serde_helpers.rs")),
+    ("mod.rs", include_str!("../../templates/runtime/mod.rs")),
+    ("auth.rs", include_str!("../../templates/runtime/auth.rs")),
+    ("client.rs", include_str!("../../templates/runtime/client.rs")),
+    ("datetime.rs", include_str!("../../templates/runtime/datetime.rs")),
+    ("error.rs", include_str!("../../templates/runtime/error.rs")),
+    ("limiter.rs", include_str!("../../templates/runtime/limiter.rs")),
+    ("pagination.rs", include_str!("../../templates/runtime/pagination.rs")),
+    ("query.rs", include_str!("../../templates/runtime/query.rs")),
+    ("response.rs", include_str!("../../templates/runtime/response.rs")),
+    ("retry.rs", include_str!("../../templates/runtime/retry.rs")),
+    ("serde_helpers.rs", include_str!("../../templates/runtime/serde_helpers.rs")),
 ];
 
 /// An identifier; raw identifiers are never needed because naming suffixes keywords.

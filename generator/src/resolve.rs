@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::error::{pointer_segment, Error, Location, Result};
+use crate::error::{pointer_segment, Error, Result};
 use crate::ir::Method;
 use crate::load::LoadedSpec;
 
@@ -17,7 +17,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<()> {
     let mut refs = Vec::new();
     collect_refs(&spec.raw, &mut String::from("#"), &mut refs);
     for (pointer, target) in &refs {
-        let location = Location { file: spec.file.clone(), pointer: pointer.clone(), line_col: None };
+        let location = spec.location(pointer);
         let Some(local) = target.strip_prefix('#') else {
             return Err(Error::Unsupported {
                 location,
@@ -108,7 +108,7 @@ fn check_operation_ids(spec: &LoadedSpec) -> Result<()> {
             let pointer = format!("#/paths/{}/{method}/operationId", pointer_segment(path));
             if let Some(first) = seen.insert(id.to_owned(), pointer.clone()) {
                 return Err(Error::Invalid {
-                    location: Location { file: spec.file.clone(), pointer, line_col: None },
+                    location: spec.location(&pointer),
                     message: format!("duplicate operationId `{id}` (first used at {first})"),
                 });
             }
@@ -136,7 +136,7 @@ fn check_cycles(spec: &LoadedSpec) -> Result<()> {
         if let Some(cycle) = dfs(start, &edges, &mut stack, &mut done) {
             let names: Vec<&str> = cycle.iter().map(|(n, _)| n.as_str()).collect();
             return Err(Error::Invalid {
-                location: Location { file: spec.file.clone(), pointer: cycle[0].1.clone(), line_col: None },
+                location: spec.location(&cycle[0].1),
                 message: format!(
                     "reference cycle through required, non-nullable properties: {} → {}; no finite value has this type (make one link optional or nullable)",
                     names.join(" → "),

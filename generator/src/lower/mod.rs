@@ -80,13 +80,13 @@ impl<'a> Lowerer<'a> {
             vocabularies: Vec::new(),
             page_layouts: Vec::new(),
             partials: BTreeMap::new(),
-            fallbacks: Vec::new(),
+            fallbacks: spec.fallbacks.clone(),
         }
     }
 
     /// A location in the spec.
     pub(crate) fn at(&self, pointer: &str) -> Location {
-        Location { file: self.spec.file.clone(), pointer: pointer.to_owned(), line_col: None }
+        self.spec.location(pointer)
     }
 
     /// An `Unsupported` error at `pointer`.
@@ -96,7 +96,7 @@ impl<'a> Lowerer<'a> {
 
     /// Records that something was approximated; printed in the support report.
     pub(crate) fn fallback(&mut self, pointer: &str, what: impl AsRef<str>) {
-        self.fallbacks.push(format!("{pointer}: {}", what.as_ref()));
+        self.fallbacks.push(format!("{}: {}", self.spec.origin.original(pointer), what.as_ref()));
     }
 
     /// The node at a JSON pointer (`#/...`), following nothing.

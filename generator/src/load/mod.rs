@@ -1,26 +1,82 @@
-//! Stage 1 — load: read a YAML or JSON file into a JSON tree, and check its shape against
-//! `openapiv3::OpenAPI`.
+//! Stage 1 — load: read a YAML or JSON file into a JSON tree in the OpenAPI 3.0 dialect, and
+//! check its shape against `openapiv3::OpenAPI`.
 //!
-//! Refuses anything that is not OpenAPI 3.0.x with a located message. Parse errors carry the
-//! JSON pointer of the node being read and, from the YAML/JSON parser, `line:column`.
-//! Later stages read the tree; the shape check ([`check_shape`]) is separate so that it can run
-//! beside them on another core.
+//! OpenAPI 3.0.x is read as is; OpenAPI 3.1.x is normalized into the 3.0 dialect
+//! ([`openapi31`]) and Swagger 2.0 upgraded to 3.0 ([`swagger2`]), each recording where the
+//! nodes it moved came from ([`Origin`]), so errors and support-report lines of every later
+//! stage name the node in the file the user wrote. Anything else is refused with a located
+//! message. Parse errors carry the JSON pointer of the node being read and, from the YAML/JSON
+//! parser, `line:column`. Later stages read the tree; the shape check ([`check_shape`]) is
+//! separate so that it can run beside them on another core.
+
+pub mod openapi31;
+mod origin;
+pub mod swagger2;
 
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub use origin::Origin;
+
 use crate::error::{pointer_segment, Error, Location, Result};
 
-/// A parsed spec with what later stages need to locate errors and stamp output.
+/// The version of the specification a document was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SpecVersion {
+    /// Swagger 2.0 (`swagger: "2.0"`).
+    Swagger2,
+    /// OpenAPI 3.0.x.
+    OpenApi30,
+    /// OpenAPI 3.1.x.
+    OpenApi31,
+}
+
+impl SpecVersion {
+    /// How the version is written in messages (`OpenAPI 3.1`).
+    pub fn label(self) -> &'static str {
+        match self {
+            SpecVersion::Swagger2 => "Swagger 2.0",
+            SpecVersion::OpenApi30 => "OpenAPI 3.0",
+            SpecVersion::OpenApi31 => "OpenAPI 3.1",
+        }
+    }
+}
+
+/// A spec with what later stages need to read it, locate errors and stamp output.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
     /// The file it came from.
     pub file: PathBuf,
-    /// The document as a JSON tree, which every later stage reads.
+    /// The document as a JSON tree in the OpenAPI 3.0 dialect, which every later stage reads.
     pub raw: serde_json::Value,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
+    /// The version the document was written in.
+    pub version: SpecVersion,
+    /// Where nodes of `raw` came from in the document (identity for 3.0 documents).
+    pub origin: Origin,
+    /// Support-report lines from the conversion (constructs it could only approximate),
+    /// already naming pointers of the original document.
+    pub fallbacks: Vec<String>,
+}
+
+impl LoadedSpec {
+    /// The location of the node of [`Self::raw`] at `pointer`, named as in the original file.
+    pub fn location(&self, pointer: &str) -> Location {
+        Location { file: self.file.clone(), pointer: self.origin.original(pointer), line_col: None }
+    }
+}
+
+/// A document converted into the OpenAPI 3.0 dialect by [`swagger2`] or [`openapi31`].
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// The converted tree.
+    pub raw: serde_json::Value,
+    /// Where its nodes came from.
+    pub origin: Origin,
+    /// Support-report lines, naming pointers of the original document.
+    pub fallbacks: Vec<String>,
 }
 
 /// Reads, parses and shape-checks `path`.
@@ -31,8 +87,9 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec> {
     Ok(spec)
 }
 
-/// Parses spec text into a tree and checks its version; `path` is used only in messages.
-/// Call [`check_shape`] on the result before trusting it as OpenAPI.
+/// Parses spec text into a tree, checks its version and converts it into the 3.0 dialect;
+/// `path` is used only in messages. Call [`check_shape`] on the result before trusting it as
+/// OpenAPI.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let sha256 = hex(&Sha256::digest(bytes));
     let text = utf8(path, bytes)?;
@@ -48,8 +105,20 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
             message: format!("invalid YAML: {e}"),
         })?
     };
-    check_version(path, &raw)?;
-    Ok(LoadedSpec { file: path.to_owned(), raw, sha256 })
+    let version = check_version(path, &raw)?;
+    let converted = match version {
+        SpecVersion::OpenApi30 => Converted { raw, origin: Origin::identity(), fallbacks: Vec::new() },
+        SpecVersion::OpenApi31 => openapi31::normalize(path, raw)?,
+        SpecVersion::Swagger2 => swagger2::upgrade(path, raw)?,
+    };
+    Ok(LoadedSpec {
+        file: path.to_owned(),
+        raw: converted.raw,
+        sha256,
+        version,
+        origin: converted.origin,
+        fallbacks: converted.fallbacks,
+    })
 }
 
 fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
@@ -67,12 +136,29 @@ fn is_json(text: &str) -> bool {
 /// specification puts one, with the right field types), by reading it as `openapiv3::OpenAPI`.
 /// `bytes` is the text `spec` was parsed from: on failure it is parsed again with path tracking,
 /// so the error names the offending node's JSON pointer and `line:column`.
+///
+/// A converted document (Swagger 2.0, OpenAPI 3.1) is checked in its converted form, which is
+/// what later stages read; the error then names the original node through [`Origin`], without
+/// `line:column`.
 pub fn check_shape(spec: &LoadedSpec, bytes: &[u8]) -> Result<()> {
     // Fast path: read the typed document from the tree already parsed.
     if <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec.raw).is_ok() {
         return Ok(());
     }
     let (path, raw) = (spec.file.as_path(), &spec.raw);
+    if spec.version != SpecVersion::OpenApi30 {
+        return match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let pointer = to_pointer(e.path());
+                let (pointer, message) = refine(raw, pointer, e.into_inner().to_string());
+                Err(Error::Parse {
+                    location: spec.location(&pointer),
+                    message: format!("not a valid {} document: {message}", spec.version.label()),
+                })
+            }
+        };
+    }
     let text = utf8(path, bytes)?;
     let _: openapiv3::OpenAPI = if is_json(text) {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -151,21 +237,24 @@ fn refine(raw: &serde_json::Value, pointer: String, message: String) -> (String,
     found.unwrap_or((pointer, message))
 }
 
-fn check_version(path: &Path, raw: &serde_json::Value) -> Result<()> {
-    let version = raw.get("openapi").and_then(|v| v.as_str());
-    match version {
-        Some(v) if v.starts_with("3.0") => Ok(()),
-        Some(v) => Err(Error::Unsupported {
-            location: loc(path, "#/openapi", None),
-            message: format!("OpenAPI version {v}; this generator reads OpenAPI 3.0.x documents"),
-        }),
-        None if raw.get("swagger").is_some() => Err(Error::Unsupported {
-            location: loc(path, "#/swagger", None),
-            message: "Swagger 2.0; convert the document to OpenAPI 3.0 first".into(),
-        }),
-        None => Err(Error::Parse {
+/// The versions this generator reads, for messages and `--version`.
+pub const READS: &str = "OpenAPI 3.1.x, OpenAPI 3.0.x and Swagger 2.0";
+
+fn check_version(path: &Path, raw: &serde_json::Value) -> Result<SpecVersion> {
+    let field = |key: &str| raw.get(key).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+    let unsupported = |pointer: &str, what: String| Error::Unsupported {
+        location: loc(path, pointer, None),
+        message: format!("{what}; this generator reads {READS} documents"),
+    };
+    match (field("openapi"), field("swagger")) {
+        (Some(v), _) if v.starts_with("3.0.") || v == "3.0" => Ok(SpecVersion::OpenApi30),
+        (Some(v), _) if v.starts_with("3.1.") || v == "3.1" => Ok(SpecVersion::OpenApi31),
+        (Some(v), _) => Err(unsupported("#/openapi", format!("OpenAPI version {v}"))),
+        (None, Some(v)) if v == "2.0" => Ok(SpecVersion::Swagger2),
+        (None, Some(v)) => Err(unsupported("#/swagger", format!("Swagger version {v}"))),
+        (None, None) => Err(Error::Parse {
             location: loc(path, "#", None),
-            message: "missing the `openapi` version field; is this an OpenAPI document?".into(),
+            message: "missing the `openapi` (or `swagger`) version field; is this an OpenAPI document?".into(),
         }),
     }
 }

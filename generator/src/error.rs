@@ -70,12 +70,30 @@ pub enum Error {
         /// The syn error.
         message: String,
     },
+    /// Module mode could not place part of the emitted crate (a generator bug).
+    #[error("internal error: module mode: {file}: {message}")]
+    Module {
+        /// The emitted file.
+        file: String,
+        /// What could not be placed.
+        message: String,
+    },
     /// A template failed to render.
     #[error("internal error: template {template}: {message}")]
     Template {
         /// Template name.
         template: String,
         /// The askama error.
+        message: String,
+    },
+    /// An option given to the generator is not valid (a crate name, a module path).
+    #[error("invalid {option} `{value}`: {message}")]
+    InvalidOption {
+        /// Which option, in words (`crate name`).
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
         message: String,
     },
     /// Writing the output failed; the previous output is untouched.

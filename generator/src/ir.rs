@@ -76,6 +76,8 @@ pub struct Api {
 /// Package metadata of the generated crate, from the spec's `x-rust-crate` extension.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CrateMeta {
+    /// Package name, used when the generator is given none (checked to be a valid name).
+    pub name: Option<String>,
     /// Package version (overrides the generator option).
     pub version: Option<String>,
     /// SPDX license expression.

@@ -2,18 +2,23 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use clap::{Parser, Subcommand};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Generate an idiomatic Rust client crate from an OpenAPI 3.0 document.
+/// `--version`: the version and the spec versions this build reads.
+static VERSION: LazyLock<String> =
+    LazyLock::new(|| format!("{} (reads {})", env!("CARGO_PKG_VERSION"), cirqll_codegen::load::READS));
+
+/// Generate an idiomatic Rust client crate from an OpenAPI document.
 #[derive(Parser)]
 #[command(
-    version,
+    version = VERSION.as_str(),
     about,
-    after_help = "Examples:\n  cirqll-codegen generate --spec spec/cirqll.yaml --out generated-client --crate-name cirqll\n  cirqll-codegen check --spec spec/cirqll.yaml --out generated-client --crate-name cirqll\n\nExit status: 0 success, 1 output stale (check), 2 invalid or unsupported spec, or I/O error."
+    after_help = "Examples:\n  cirqll-codegen generate --spec petstore.yaml --out petstore-client\n  cirqll-codegen check --spec petstore.yaml --out petstore-client\n\nThe crate is named by --crate-name, else by the spec's x-rust-crate.name, else after its title.\n\nExit status: 0 success, 1 output stale (check), 2 invalid or unsupported spec, or I/O error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,15 +41,16 @@ enum Command {
 
 #[derive(clap::Args)]
 struct Args {
-    /// The OpenAPI 3.0 document (YAML or JSON).
+    /// The OpenAPI document (YAML or JSON).
     #[arg(long, value_name = "FILE")]
     spec: PathBuf,
     /// Output directory of the crate.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Package name of the generated crate.
-    #[arg(long, default_value = "api-client")]
-    crate_name: String,
+    /// Package name of the generated crate [default: `x-rust-crate.name` from the spec, else
+    /// the spec's title as a package name, e.g. `Swagger Petstore` → `swagger-petstore`].
+    #[arg(long)]
+    crate_name: Option<String>,
     /// Package version of the generated crate.
     #[arg(long, default_value = "0.1.0")]
     crate_version: String,
@@ -73,12 +79,12 @@ fn main() -> ExitCode {
             }
             Ok(report) => {
                 print!("{}", report.render());
+                let name = args.crate_name.as_ref().map(|n| format!(" --crate-name {n}")).unwrap_or_default();
                 eprintln!(
-                    "\n{} is stale; regenerate with:\n  cirqll-codegen generate --spec {} --out {} --crate-name {}",
+                    "\n{} is stale; regenerate with:\n  cirqll-codegen generate --spec {} --out {}{name}",
                     args.out.display(),
                     args.spec.display(),
                     args.out.display(),
-                    args.crate_name
                 );
                 ExitCode::from(1)
             }
@@ -91,6 +97,9 @@ fn main() -> ExitCode {
         if let Err(e) = cirqll_codegen::write_crate(&args.out, &generated.files) {
             eprintln!("error: {e}");
             return ExitCode::from(2);
+        }
+        if args.crate_name.is_none() {
+            eprintln!("crate name `{}`, from the spec (--crate-name sets another)", generated.crate_name);
         }
         eprint!("{}", generated.support_report());
         // The process ends here: leave the memory to the OS instead of freeing every file.

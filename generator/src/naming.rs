@@ -247,6 +247,113 @@ fn escape_keyword(mut s: String) -> String {
     s
 }
 
+/// Package names Cargo or crates.io refuse although they are made of valid characters:
+/// Rust's own crates and Windows device names.
+const RESERVED_CRATE_NAMES: &[&str] = &[
+    "alloc",
+    "core",
+    "proc_macro",
+    "proc-macro",
+    "std",
+    "test",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "com1",
+    "com2",
+    "com3",
+    "com4",
+    "com5",
+    "com6",
+    "com7",
+    "com8",
+    "com9",
+    "lpt1",
+    "lpt2",
+    "lpt3",
+    "lpt4",
+    "lpt5",
+    "lpt6",
+    "lpt7",
+    "lpt8",
+    "lpt9",
+];
+
+/// The longest package name crates.io accepts.
+const MAX_CRATE_NAME: usize = 64;
+
+/// Checks that `name` can be published as a package: ASCII letters, digits, `-` and `_`,
+/// starting with a letter, at most 64 characters, not a Rust keyword (the library target is
+/// named after it) nor a reserved name. The error says what is wrong.
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".into());
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!("`{c}` is not allowed (only ASCII letters, digits, `-` and `_` are)"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err("it must start with an ASCII letter".into());
+    }
+    if name.len() > MAX_CRATE_NAME {
+        return Err(format!("it is longer than {MAX_CRATE_NAME} characters"));
+    }
+    let ident = crate_ident(name);
+    if KEYWORDS.contains(&ident.as_str()) {
+        return Err("it is a Rust keyword".into());
+    }
+    if RESERVED_CRATE_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err("the name is reserved (a Rust crate or a Windows device name)".into());
+    }
+    Ok(())
+}
+
+/// The package name of a generated crate when none is given: `x-rust-crate.name` when the
+/// spec sets it (lowering has checked it with [`check_crate_name`]), otherwise the spec's
+/// title as kebab-case ASCII (`Swagger Petstore - OpenAPI 3.0` → `swagger-petstore-openapi-3-0`),
+/// prefixed with `api-` when it would start with a digit, suffixed with `-client` when it is a
+/// keyword or reserved, and `api-client` when the title has no ASCII letter or digit.
+pub fn crate_name(api: &Api) -> String {
+    match &api.crate_meta.name {
+        Some(name) => name.clone(),
+        None => crate_name_from_title(&api.title),
+    }
+}
+
+/// The title rule of [`crate_name`].
+pub fn crate_name_from_title(title: &str) -> String {
+    let mut name = String::with_capacity(title.len());
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let mut name = name.trim_end_matches('-').to_owned();
+    if name.is_empty() {
+        return "api-client".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "api-");
+    }
+    if name.len() > MAX_CRATE_NAME {
+        name.truncate(MAX_CRATE_NAME);
+        name = name.trim_end_matches('-').to_owned();
+    }
+    if check_crate_name(&name).is_err() {
+        name.push_str("-client");
+    }
+    name
+}
+
+/// The identifier code uses for a package (`swagger-petstore` → `swagger_petstore`), and the
+/// default module name of the build-script mode.
+pub fn crate_ident(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +423,52 @@ mod tests {
         let a = unique("foo_bar".into(), &mut used, |b, n| format!("{b}_{n}"));
         let b = unique("foo_bar".into(), &mut used, |b, n| format!("{b}_{n}"));
         assert_eq!((a.as_str(), b.as_str()), ("foo_bar", "foo_bar_2"));
+    }
+
+    #[test]
+    fn crate_names_from_titles() {
+        check(
+            crate_name_from_title,
+            &[
+                ("Swagger Petstore", "swagger-petstore"),
+                ("Swagger Petstore - OpenAPI 3.0", "swagger-petstore-openapi-3-0"),
+                ("GitHub v3 REST API", "github-v3-rest-api"),
+                ("  Cirqll Core API  ", "cirqll-core-api"),
+                ("1Password Connect", "api-1password-connect"),
+                ("Café API", "caf-api"),
+                ("Test", "test-client"),
+                ("Type", "type-client"),
+                ("CON", "con-client"),
+                ("日本語", "api-client"),
+                ("", "api-client"),
+            ],
+        );
+        let long = crate_name_from_title(&"word ".repeat(40));
+        assert!(long.len() <= 64 && !long.ends_with('-'), "{long}");
+        assert_eq!(check_crate_name(&long), Ok(()));
+    }
+
+    #[test]
+    fn crate_name_rules() {
+        for ok in ["cirqll", "golden-objects", "a_b-c1", "Petstore"] {
+            assert_eq!(check_crate_name(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("1abc", "start with an ASCII letter"),
+            ("-abc", "start with an ASCII letter"),
+            ("my crate", "` ` is not allowed"),
+            ("café", "`é` is not allowed"),
+            ("fn", "keyword"),
+            ("self", "keyword"),
+            ("std", "reserved"),
+            ("proc-macro", "reserved"),
+            ("nul", "reserved"),
+        ] {
+            let err = check_crate_name(bad).expect_err(bad);
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+        assert!(check_crate_name(&"a".repeat(65)).unwrap_err().contains("longer than 64"));
+        assert_eq!(crate_ident("swagger-petstore"), "swagger_petstore");
     }
 }

@@ -115,6 +115,31 @@ fn unsupported_constructs_are_named() {
 }
 
 #[test]
+fn crate_names_are_checked() {
+    check(
+        "name.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-rust-crate: {name: 2fast}\n",
+        &["at #/x-rust-crate/name", "`2fast` is not a valid crate name: it must start with an ASCII letter"],
+    );
+    check(
+        "name-type.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-rust-crate: {name: [a]}\n",
+        &["at #/x-rust-crate/name", "the crate name must be a string"],
+    );
+    let root = common::root();
+    let opts = Options { crate_name: Some("my crate".into()), crate_version: "0.1.0".into() };
+    let err = generate_file(&root.join("generator/tests/fixtures/enums.yaml"), &opts).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid crate name `my crate`: ` ` is not allowed (only ASCII letters, digits, `-` and `_` are)"
+    );
+    let module = cirqll_codegen::ModuleOptions { module_path: Some("api::mod".into()), full_serde: false };
+    let err = cirqll_codegen::generate_module_bytes(std::path::Path::new("x.yaml"), b"", &Options::default(), &module)
+        .unwrap_err();
+    assert_eq!(err.to_string(), "invalid module path `api::mod`: `mod` is not an identifier, or is a keyword");
+}
+
+#[test]
 fn cli_exits_2_and_leaves_previous_output_untouched() {
     let root = common::root();
     let dir = common::scratch("cli-untouched");

@@ -45,7 +45,7 @@ pub fn run(args: &[String]) -> Result<bool> {
     for spec in &specs {
         let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let crate_name = format!("corpus-{}", stem.replace(|c: char| !c.is_ascii_alphanumeric(), "-").to_lowercase());
-        let opts = cirqll_codegen::Options { crate_name: crate_name.clone(), crate_version: "0.0.0".into() };
+        let opts = cirqll_codegen::Options { crate_name: Some(crate_name.clone()), crate_version: "0.0.0".into() };
         let result = std::panic::catch_unwind(|| cirqll_codegen::generate_file(spec, &opts));
         let outcome = match result {
             Err(p) => Outcome::Panicked(

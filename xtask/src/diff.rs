@@ -93,7 +93,7 @@ fn semver_checks(root: &Path, old: &[u8], new: &[u8]) -> Result<Option<bool>> {
     let work = root.join("target/xtask-diff");
     let _ = std::fs::remove_dir_all(&work);
     for (name, bytes) in [("old", old), ("new", new)] {
-        let opts = cirqll_codegen::Options { crate_name: "cirqll".into(), crate_version: "0.1.0".into() };
+        let opts = cirqll_codegen::Options { crate_name: Some("cirqll".into()), crate_version: "0.1.0".into() };
         let generated =
             cirqll_codegen::generate_bytes(Path::new(SPEC), bytes, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut files = generated.files;

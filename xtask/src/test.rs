@@ -3,12 +3,14 @@
 //! Installs the external tools it needs into `.tools/` when they are missing (npm: Prism,
 //! Redocly CLI, `@readme/oas-examples`; PyPI: openapi-spec-validator in a venv), then runs:
 //! formatting, clippy, the drift check, both spec validators, the whole test suite
-//! (including the Prism contract tests), the corpus, and `cargo publish --dry-run` of the
-//! generated crate.
+//! (including the Prism contract tests and the build-script example), the build-script
+//! example's rebuild rule, the docs of the generator and the client with warnings as errors,
+//! the corpus, and `cargo publish --dry-run` of the generator and the client (both are
+//! packaged and built from the package, so a file missing from a package fails here).
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
 
@@ -30,6 +32,19 @@ fn run(step: &str, cmd: &mut Command) -> Result<()> {
         bail!("{step} failed ({status})");
     }
     Ok(())
+}
+
+/// Runs a check that is Rust code rather than one command, timed like [`run`].
+fn step(name: &str, check: impl FnOnce() -> Result<()>) -> Result<()> {
+    let started = Instant::now();
+    eprintln!("==> {name}");
+    let result = check();
+    eprintln!(
+        "    {name}: {} in {:.1}s",
+        if result.is_ok() { "ok" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    result.with_context(|| format!("{name} failed"))
 }
 
 fn cargo() -> Command {
@@ -122,6 +137,15 @@ pub fn run_all() -> Result<bool> {
             .env("PRISM", tools.join("node_modules/.bin/prism")),
     )?;
     run("cargo test -p cirqll --doc", cargo().current_dir(&root).args(["test", "-p", "cirqll", "--doc"]))?;
+    step("build-script example reruns build.rs only when its spec changes", || build_script_reruns(&root))?;
+    // Broken intra-doc links are errors; the example shows module-mode docs.
+    run(
+        "cargo doc --no-deps (generator, client, build-script example) -D warnings",
+        cargo()
+            .current_dir(&root)
+            .args(["doc", "--no-deps", "-p", "cirqll-codegen", "-p", "cirqll", "-p", "build-script-example"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
     run(
         "cargo xtask corpus",
         Command::new(std::env::current_exe()?)
@@ -129,10 +153,57 @@ pub fn run_all() -> Result<bool> {
             .arg("corpus")
             .env("OAS_EXAMPLES", tools.join("node_modules/@readme/oas-examples")),
     )?;
+    // Packages both crates and builds each from its package: the generator's must carry the
+    // templates and runtime sources it embeds.
     run(
-        "cargo publish --dry-run -p cirqll",
-        cargo().current_dir(&root).args(["publish", "--dry-run", "--allow-dirty", "-p", "cirqll"]),
+        "cargo publish --dry-run -p cirqll-codegen -p cirqll",
+        cargo().current_dir(&root).args([
+            "publish",
+            "--dry-run",
+            "--allow-dirty",
+            "-p",
+            "cirqll-codegen",
+            "-p",
+            "cirqll",
+        ]),
     )?;
     eprintln!("all checks passed in {:.0}s", started.elapsed().as_secs_f64());
     Ok(true)
+}
+
+/// Builds `examples/build-script` after touching its source (the build script must not run)
+/// and after touching its spec (it must), reading `cargo build -v`, which names every build
+/// script it runs.
+fn build_script_reruns(root: &Path) -> Result<()> {
+    let example = root.join("examples/build-script");
+    let build = || -> Result<String> {
+        let output = cargo().current_dir(root).args(["build", "-v", "-p", "build-script-example"]).output()?;
+        let log = String::from_utf8_lossy(&output.stderr).into_owned();
+        if !output.status.success() {
+            bail!("cargo build -p build-script-example failed:\n{log}");
+        }
+        Ok(log)
+    };
+    let ran_build_script =
+        |log: &str| log.lines().any(|l| l.trim_start().starts_with("Running") && l.contains("build-script-build"));
+    let touch = |file: &str| -> Result<()> {
+        let path = example.join(file);
+        let f = std::fs::File::options().append(true).open(&path).with_context(|| format!("opening {file}"))?;
+        f.set_modified(SystemTime::now()).with_context(|| format!("touching {file}"))
+    };
+    build()?;
+    touch("src/lib.rs")?;
+    let log = build()?;
+    if ran_build_script(&log) {
+        bail!("editing src/lib.rs ran the build script again:\n{log}");
+    }
+    if !log.contains("Compiling build-script-example") {
+        bail!("editing src/lib.rs did not rebuild the crate:\n{log}");
+    }
+    touch("petstore.yaml")?;
+    let log = build()?;
+    if !ran_build_script(&log) {
+        bail!("editing petstore.yaml did not run the build script:\n{log}");
+    }
+    Ok(())
 }

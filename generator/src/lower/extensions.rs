@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
@@ -233,9 +233,26 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `x-rust-crate` at the root: package metadata of the generated crate.
-    pub(crate) fn crate_meta(&self) -> CrateMeta {
+    /// `x-rust-crate` at the root: package metadata of the generated crate. Refuses a `name`
+    /// that is not a string or not a valid package name.
+    pub(crate) fn crate_meta(&self) -> Result<CrateMeta> {
         let v = self.node("#/x-rust-crate");
+        let name = match v.and_then(|v| v.get("name")) {
+            None => None,
+            Some(Value::String(name)) => {
+                crate::naming::check_crate_name(name).map_err(|why| Error::Invalid {
+                    location: self.at("#/x-rust-crate/name"),
+                    message: format!("`{name}` is not a valid crate name: {why}"),
+                })?;
+                Some(name.clone())
+            }
+            Some(other) => {
+                return Err(Error::Invalid {
+                    location: self.at("#/x-rust-crate/name"),
+                    message: format!("the crate name must be a string, found `{other}`"),
+                })
+            }
+        };
         let s = |k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
         let list = |k: &str| -> Vec<String> {
             v.and_then(|v| v.get(k))
@@ -246,13 +263,14 @@ impl<'a> Lowerer<'a> {
                 .map(str::to_owned)
                 .collect()
         };
-        CrateMeta {
+        Ok(CrateMeta {
+            name,
             version: s("version"),
             license: s("license"),
             repository: s("repository"),
             homepage: s("homepage"),
             keywords: list("keywords"),
             categories: list("categories"),
-        }
+        })
     }
 }

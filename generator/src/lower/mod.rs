@@ -42,7 +42,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
         sort_syntax: cx.sort_syntax.take(),
         query_vocabularies: std::mem::take(&mut cx.vocabularies),
         page_layouts: std::mem::take(&mut cx.page_layouts),
-        crate_meta: cx.crate_meta(),
+        crate_meta: cx.crate_meta()?,
         fallbacks: std::mem::take(&mut cx.fallbacks),
     };
     let components: Vec<TypeId> = cx.components.values().copied().collect();

@@ -2,7 +2,7 @@
 //!
 //! A local reference is a URI fragment (`#/paths/~1items~1%7Bid%7D/get`). Its percent-encoding
 //! is decoded first (RFC 3986), and the result is a JSON pointer (RFC 6901 §6) whose segments
-//! are then unescaped (`~1` → `/`, `~0` → `~`). [`pointer`] does the first step and returns the
+//! are then unescaped (`~1` → `/`, `~0` → `~`). [`pointer()`] does the first step and returns the
 //! pointer in the form every stage uses for locations (`#/paths/~1items~1{id}/get`); [`lookup`]
 //! and [`component`] read such pointers. `resolve` and `lower` follow references only through
 //! these functions, so they always agree on what a reference points to.
@@ -46,7 +46,7 @@ pub fn pointer(reference: &str) -> Result<String, RefError> {
     Ok(format!("#{decoded}"))
 }
 
-/// The node at `pointer` (as [`pointer`] returns it), or `None` when there is none.
+/// The node at `pointer` (as [`pointer()`] returns it), or `None` when there is none.
 pub fn lookup<'v>(document: &'v Value, pointer: &str) -> Option<&'v Value> {
     document.pointer(pointer.strip_prefix('#')?)
 }

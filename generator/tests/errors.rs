@@ -83,6 +83,8 @@ fn cycle_through_required_fields_is_reported_not_refused() {
     );
     let models = String::from_utf8(generated.files["src/models/other.rs"].clone()).unwrap();
     assert!(models.contains("pub b: ::std::boxed::Box<crate::models::B>"), "{models}");
+    // A derived `Default` would have to build an infinite value.
+    assert!(!models.contains("Default"), "{models}");
 }
 
 #[test]

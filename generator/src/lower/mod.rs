@@ -1,11 +1,12 @@
 //! Stage 3 — lower: turn a validated document into the [`crate::ir`] model.
 //!
-//! The document has already been checked by [`crate::resolve`] (references, operationIds,
-//! cycles); the shape check against `openapiv3` runs beside lowering, so lowering reads the
-//! JSON tree tolerantly (a node of the wrong type is skipped or typed loosely, never a panic),
-//! and every node it looks at has a JSON pointer for messages. All spec quirks end here:
-//! inline schemas get stable names, `allOf` is merged, read/write-only is settled per
-//! direction, containment cycles are boxed, and the `x-` extensions become IR.
+//! The document has already been checked by [`crate::resolve`] (references, operationIds);
+//! the shape check against `openapiv3` runs beside lowering, so lowering reads the JSON tree
+//! tolerantly (a node of the wrong type is skipped or typed loosely, never a panic), and every
+//! node it looks at has a JSON pointer for messages. All spec quirks end here: inline schemas
+//! get stable names, `allOf` is merged, read/write-only is settled per direction, recursion is
+//! settled (containment cycles boxed, types without a finite value reported), and the `x-`
+//! extensions become IR.
 
 mod dedupe;
 mod extensions;

@@ -58,12 +58,6 @@ pub fn component(pointer: &str, kind: &str) -> Option<String> {
     (!rest.contains('/')).then(|| unescape_segment(rest))
 }
 
-/// The name of the component a `$ref` string designates (`#/components/schemas/a%20b` with
-/// kind `schemas` → `a b`), when it is a local reference to exactly one.
-pub fn component_of_ref(reference: &str, kind: &str) -> Option<String> {
-    component(&pointer(reference).ok()?, kind)
-}
-
 /// `a~1b~0c` → `a/b~c`.
 fn unescape_segment(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
@@ -138,6 +132,7 @@ mod tests {
 
     #[test]
     fn component_names_are_unescaped_and_single_segments() {
+        let component_of_ref = |r: &str, kind: &str| component(&pointer(r).ok()?, kind);
         assert_eq!(component_of_ref("#/components/schemas/a%20b", "schemas").as_deref(), Some("a b"));
         assert_eq!(component_of_ref("#/components/schemas/a~1b~0c", "schemas").as_deref(), Some("a/b~c"));
         assert_eq!(component_of_ref("#/components/schemas/Pet/properties/id", "schemas"), None);

@@ -33,23 +33,24 @@ pub fn validate(spec: &LoadedSpec) -> Result<()> {
 
 /// The pointer the reference `target` (written at `at`) leads to, or why it cannot be followed.
 fn target_of(spec: &LoadedSpec, at: &str, target: &str) -> Result<String> {
-    let location = spec.location(at);
-    let pointer = reference::pointer(target).map_err(|e| match e {
-        RefError::External => Error::Unsupported {
-            location: location.clone(),
-            message: format!(
-                "external reference `{target}`; bundle the spec into one file first (e.g. `redocly bundle`)"
-            ),
-        },
-        RefError::PlainName => {
-            Error::Unsupported { location: location.clone(), message: format!("reference `{target}`: {e}") }
-        }
-        RefError::Encoding(_) => {
-            Error::Invalid { location: location.clone(), message: format!("reference `{target}`: {e}") }
+    let pointer = reference::pointer(target).map_err(|e| {
+        let location = spec.location(at);
+        match e {
+            RefError::External => Error::Unsupported {
+                location,
+                message: format!(
+                    "external reference `{target}`; bundle the spec into one file first (e.g. `redocly bundle`)"
+                ),
+            },
+            RefError::PlainName => Error::Unsupported { location, message: format!("reference `{target}`: {e}") },
+            RefError::Encoding(_) => Error::Invalid { location, message: format!("reference `{target}`: {e}") },
         }
     })?;
     if reference::lookup(&spec.raw, &pointer).is_none() {
-        return Err(Error::Invalid { location, message: format!("dangling reference: `{target}` does not exist") });
+        return Err(Error::Invalid {
+            location: spec.location(at),
+            message: format!("dangling reference: `{target}` does not exist"),
+        });
     }
     Ok(pointer)
 }

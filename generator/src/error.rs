@@ -46,7 +46,7 @@ pub enum Error {
         /// What.
         message: String,
     },
-    /// The document is well-formed but wrong (dangling `$ref`, duplicate operationId, cycle...).
+    /// The document is well-formed but wrong (dangling `$ref`, duplicate operationId, `$ref` loop...).
     #[error("{location}: {message}")]
     Invalid {
         /// Where.

@@ -144,6 +144,7 @@ pub mod load;
 pub mod lower;
 pub mod module;
 pub mod naming;
+pub mod reference;
 pub mod resolve;
 pub mod write;
 
@@ -213,7 +214,7 @@ pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
 /// [`analyze_bytes`], also returning the spec's SHA-256 (the parsed tree is freed on return,
 /// before emission, which then reuses its memory). The shape check against openapiv3 runs
 /// on a second thread beside resolving, lowering and naming, which read only the JSON tree (and
-/// lowering only after `resolve` has refused reference cycles it could not survive); the shape
+/// lowering only after `resolve` has refused references it could not follow); the shape
 /// check's error, being the most basic, wins over theirs.
 fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, String)> {
     let spec = load::load_bytes(path, bytes)?;

@@ -2,15 +2,19 @@
 //!
 //! [`assign`] fills every [`Name::rust`] in the IR. Case conversion is heck's; keywords get a
 //! trailing underscore (`type` → `type_`), leading digits a letter prefix, other characters
-//! are spelled out (`+1` → `plus_1`, non-ASCII → `u00e9`). Collisions are resolved after all
-//! names in a scope are known, in IR order, by numbering the later ones (`foo_bar_2`), so the
-//! result depends only on the spec.
+//! are spelled out (`+1` → `plus_1`, non-ASCII → `u00e9`). A name the generated code already
+//! uses in the same scope ([`reserved`]) gets that scope's suffix (`send` → `send_param`).
+//! Collisions are resolved after all names in a scope are known, in IR order, by numbering the
+//! later ones (`foo_bar_2`), so the result depends only on the spec.
+
+pub mod reserved;
 
 use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::ir::*;
+use reserved::Scope;
 
 /// Rust keywords (2015–2024 editions, strict and reserved).
 const KEYWORDS: &[&str] = &[
@@ -20,11 +24,6 @@ const KEYWORDS: &[&str] = &[
     "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
 ];
 
-/// Methods every request builder has; parameters may not take these names.
-const BUILDER_METHODS: &[&str] = &["send", "stream", "pages", "timeout", "header", "new", "client", "query"];
-/// Methods of the client itself; tag accessors may not take these names.
-const CLIENT_METHODS: &[&str] = &["builder", "new", "config", "execute", "oauth", "clone", "rate_limit"];
-
 /// Fills in every Rust name of the IR.
 pub fn assign(api: &mut Api) {
     // Types: components first (they come first in `types`), then inline types.
@@ -33,64 +32,59 @@ pub fn assign(api: &mut Api) {
         t.name.rust = unique(type_ident(&t.name.wire), &mut used, |b, n| format!("{b}{n}"));
         match &mut t.kind {
             TypeKind::Struct(s) => {
-                name_values(s.fields.iter_mut().map(|f| &mut f.name), &[]);
+                name_values(s.fields.iter_mut().map(|f| &mut f.name), &reserved::STRUCT_FIELDS);
             }
-            TypeKind::Enum(e) => {
-                let mut used = BTreeSet::from(["Unknown".to_owned()]);
-                for v in &mut e.variants {
-                    v.rust = unique(variant_ident(&v.wire), &mut used, |b, n| format!("{b}{n}"));
-                }
-            }
-            TypeKind::Union(u) => {
-                let mut used = BTreeSet::new();
-                for v in &mut u.variants {
-                    v.name.rust = unique(variant_ident(&v.name.wire), &mut used, |b, n| format!("{b}{n}"));
-                }
-            }
+            TypeKind::Enum(e) => name_variants(e.variants.iter_mut(), &reserved::MODEL_VARIANTS),
+            TypeKind::Union(u) => name_variants(u.variants.iter_mut().map(|v| &mut v.name), &reserved::MODEL_VARIANTS),
             TypeKind::Alias(_) => {}
         }
     }
-    // A tag's accessor on the client and its module under `apis::` share one name.
-    let mut accessors: BTreeSet<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
+    // A tag's one name is its accessor on the client and its module under `apis::` and
+    // `models::`, so it avoids what all three scopes reserve.
+    let tag_scopes = [&reserved::CLIENT_METHODS, &reserved::APIS, &reserved::MODELS];
+    let mut accessors = seeded(&tag_scopes);
     for tag in &mut api.tags {
         // `x-rust-name` on the tag (pre-filled by lowering) wins over the derived name.
         let snake = if tag.name.rust.is_empty() { value_ident(&tag.name.wire) } else { value_ident(&tag.name.rust) };
-        tag.name.rust = unique(snake, &mut accessors, numbered_value);
-        tag.api_type = format!("{}Api", type_ident(&tag.name.rust));
+        tag.name.rust = claim(snake, &tag_scopes, &mut accessors, numbered_value);
         let tag_snake = tag.name.rust.clone();
-        let mut methods = BTreeSet::new();
-        let mut builders = BTreeSet::new();
+        let mut items = seeded(&[&reserved::TAG_MODULE]);
+        // `builder_api` (a tag named `builder`) has `BuilderApi`, not `BuilderApiApi`.
+        let api_base = tag_snake.strip_suffix("_api").filter(|b| !b.is_empty()).unwrap_or(&tag_snake);
+        tag.api_type = unique(format!("{}Api", type_ident(api_base)), &mut items, |b, n| format!("{b}{n}"));
+        let mut methods = seeded(&[&reserved::TAG_API_METHODS]);
         for op in &mut tag.operations {
             let full = if op.name.rust.is_empty() { value_ident(&op.name.wire) } else { value_ident(&op.name.rust) };
+            // The tag's prefix is dropped (`customer_index` on `customer()` is `index`) unless
+            // that name is taken: then the full name, and a number only if that is taken too.
             let short = full
                 .strip_prefix(&format!("{tag_snake}_"))
                 .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
                 .map(|rest| escape_keyword(rest.to_owned()))
                 .unwrap_or(full.clone());
-            op.name.rust = if methods.contains(&short) {
-                unique(full, &mut methods, |b, n| format!("{b}_{n}"))
-            } else {
-                unique(short, &mut methods, |b, n| format!("{b}_{n}"))
-            };
+            let base = if methods.contains(&short) { full } else { short };
+            op.name.rust = claim(base, &[&reserved::TAG_API_METHODS], &mut methods, |b, n| format!("{b}_{n}"));
             op.builder.rust =
-                unique(format!("{}Request", type_ident(&op.name.wire)), &mut builders, |b, n| format!("{b}{n}"));
+                unique(format!("{}Request", type_ident(&op.name.wire)), &mut items, |b, n| format!("{b}{n}"));
             op.response_enum.rust =
-                unique(format!("{}Response", type_ident(&op.name.wire)), &mut builders, |b, n| format!("{b}{n}"));
-            let mut variants = BTreeSet::new();
+                unique(format!("{}Response", type_ident(&op.name.wire)), &mut items, |b, n| format!("{b}{n}"));
+            let mut variants = seeded(&[&reserved::RESPONSE_VARIANTS]);
             for s in &mut op.success {
                 s.variant = unique(status_variant(&s.status), &mut variants, |b, n| format!("{b}{n}"));
             }
-            let mut used = name_values(op.params.iter_mut().map(|p| &mut p.name), BUILDER_METHODS);
+            let mut used = name_values(op.params.iter_mut().map(|p| &mut p.name), &reserved::REQUEST_BUILDER);
             for p in op.params.iter_mut().filter(|p| p.role.is_some()) {
-                p.raw_setter = unique(format!("{}_raw", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
+                let raw = format!("{}_raw", p.name.rust.trim_end_matches('_'));
+                p.raw_setter = claim(raw, &[&reserved::REQUEST_BUILDER], &mut used, numbered_value);
             }
         }
     }
-    // Model files: one per tag (named like its API module), plus the shared and other groups.
+    // Model files: one per tag (named like its API module), plus the shared and other groups,
+    // which take the next free name when a tag has theirs.
     let tag_modules: Vec<String> = api.tags.iter().map(|t| t.name.rust.clone()).collect();
-    let mut used: BTreeSet<String> = tag_modules.iter().cloned().chain(["mod".to_owned()]).collect();
-    let shared = unique("shared".to_owned(), &mut used, numbered_value);
-    let other = unique("other".to_owned(), &mut used, numbered_value);
+    let mut used: BTreeSet<String> = tag_modules.iter().cloned().chain(seeded(&[&reserved::MODELS])).collect();
+    let shared = claim("shared".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
+    let other = claim("other".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
     for t in &mut api.types {
         t.module = match t.home {
             Home::Tag(i) => tag_modules[i].clone(),
@@ -98,49 +92,68 @@ pub fn assign(api: &mut Api) {
             Home::Other => other.clone(),
         };
     }
-    let mut used = BTreeSet::new();
+    let mut used = seeded(&[&reserved::APIS]);
     for layout in &mut api.page_layouts {
         layout.name.rust = unique(type_ident(&layout.name.wire), &mut used, |b, n| format!("{b}{n}"));
     }
-    let mut used: BTreeSet<String> = api.types.iter().map(|t| t.name.rust.clone()).collect();
+    // The vocabulary enums also avoid model names, so `query::X` and `models::X` never differ.
+    let mut used: BTreeSet<String> =
+        api.types.iter().map(|t| t.name.rust.clone()).chain(seeded(&[&reserved::QUERY])).collect();
     for v in &mut api.query_vocabularies {
         let base = type_ident(&v.resource.wire);
         v.resource.rust = base.clone();
         v.enum_names = ["Field", "Relation", "Count"]
-            .map(|suffix| unique(format!("{base}{suffix}"), &mut used, |b, n| format!("{b}{n}")));
+            .map(|suffix| claim(format!("{base}{suffix}"), &[&reserved::QUERY], &mut used, |b, n| format!("{b}{n}")));
         for list in [&mut v.fields, &mut v.relations, &mut v.countable] {
-            let mut used = BTreeSet::new();
-            for n in list.iter_mut() {
-                n.rust = unique(variant_ident(&n.wire), &mut used, |b, i| format!("{b}{i}"));
-            }
+            name_variants(list.iter_mut(), &reserved::QUERY_VARIANTS);
         }
     }
     if let Some(f) = &mut api.filter_syntax {
-        name_values(f.operators.iter_mut(), &["op", "op_list", "field"]);
+        name_values(f.operators.iter_mut(), &reserved::FILTER_OPERATORS);
     }
     if let Some(o) = &mut api.oauth2 {
-        let mut used = BTreeSet::new();
-        for (name, _) in o.scopes.values_mut() {
-            name.rust = unique(variant_ident(&name.wire), &mut used, |b, n| format!("{b}{n}"));
-        }
+        name_variants(o.scopes.values_mut().map(|(name, _)| name), &reserved::SCOPE_VARIANTS);
     }
 }
 
-/// Names values (fields, parameters, methods) in one scope, avoiding `reserved`; returns the
-/// names now taken in that scope.
-fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, reserved: &[&str]) -> BTreeSet<String> {
-    let mut used: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+/// The names `scopes` reserve, as the names taken before any spec name is given.
+fn seeded(scopes: &[&Scope]) -> BTreeSet<String> {
+    scopes.iter().flat_map(|s| s.reserved()).map(str::to_owned).collect()
+}
+
+/// `base`, with the suffix of the first of `scopes` that reserves it, numbered until unused in
+/// `used` (which holds the scopes' reserved names); records the result as used.
+fn claim(
+    base: String,
+    scopes: &[&Scope],
+    used: &mut BTreeSet<String>,
+    numbered: impl Fn(&str, usize) -> String,
+) -> String {
+    let base = match scopes.iter().find(|s| s.reserves(&base)) {
+        Some(scope) if !scope.suffix.is_empty() => format!("{}{}", base.trim_end_matches('_'), scope.suffix),
+        _ => base,
+    };
+    unique(base, used, numbered)
+}
+
+/// Names enum-like variants in one scope (`Unknown` → `Unknown2` where `scope` reserves it).
+fn name_variants<'n>(names: impl Iterator<Item = &'n mut Name>, scope: &Scope) {
+    let mut used = seeded(&[scope]);
     for n in names {
-        let mut base = value_ident(n.wire.trim_end_matches("[]"));
-        if reserved.contains(&base.as_str()) {
-            base = format!("{base}_param");
-        }
-        n.rust = unique(base, &mut used, numbered_value);
+        n.rust = claim(variant_ident(&n.wire), &[scope], &mut used, |b, i| format!("{b}{i}"));
+    }
+}
+
+/// Names values (fields, parameters, methods) in one scope, avoiding what `scope` reserves;
+/// returns the names now taken in that scope.
+fn name_values<'n>(names: impl Iterator<Item = &'n mut Name>, scope: &Scope) -> BTreeSet<String> {
+    let mut used = seeded(&[scope]);
+    for n in names {
+        n.rust = claim(value_ident(n.wire.trim_end_matches("[]")), &[scope], &mut used, numbered_value);
     }
     used
 }
 
-/// `foo_2` for `foo`, and `type_2` (not `type__2`) for a suffixed keyword.
 /// Variant name of a success status in an operation's response enum: the reason phrase for
 /// the common codes (`201` → `Created`), else `Status201` / `Status2xx`.
 fn status_variant(status: &str) -> String {
@@ -165,6 +178,7 @@ fn status_variant(status: &str) -> String {
     phrase.to_owned()
 }
 
+/// `foo_2` for `foo`, and `type_2` (not `type__2`) for a suffixed keyword.
 fn numbered_value(base: &str, n: usize) -> String {
     format!("{}_{n}", base.trim_end_matches('_'))
 }
@@ -415,6 +429,25 @@ mod tests {
                 ("Self", "SelfValue"),
             ],
         );
+    }
+
+    #[test]
+    fn reserved_names_take_the_suffix_of_their_scope_or_a_number() {
+        let cases: &[(&Scope, &str, &str)] = &[
+            (&reserved::REQUEST_BUILDER, "send", "send_param"),
+            (&reserved::REQUEST_BUILDER, "sender", "sender"),
+            (&reserved::TAG_API_METHODS, "new", "new_op"),
+            (&reserved::CLIENT_METHODS, "builder", "builder_api"),
+            (&reserved::FILTER_OPERATORS, "op_list", "op_list_operator"),
+            (&reserved::STRUCT_FIELDS, "additional_properties", "additional_properties_field"),
+            (&reserved::MODEL_VARIANTS, "Unknown", "Unknown2"),
+            (&reserved::QUERY, "QueryField", "QueryField2"),
+        ];
+        for (scope, base, want) in cases {
+            let mut used = seeded(&[scope]);
+            let got = claim(base.to_string(), &[scope], &mut used, |b, n| format!("{b}{n}"));
+            assert_eq!(got, *want, "{base} in {}", scope.name);
+        }
     }
 
     #[test]

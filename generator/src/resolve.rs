@@ -1,9 +1,11 @@
-//! Stage 2 — resolve: validate references and follow them.
+//! Stage 2 — resolve: validate references.
 //!
-//! [`validate`] walks the whole document once and rejects dangling or external `$ref`s,
-//! duplicate operationIds and reference cycles that no value could ever satisfy (through
-//! required, non-nullable properties or plain aliases). After it succeeds, every local
-//! reference the lowering stage follows exists.
+//! [`validate`] walks the whole document once and rejects `$ref`s that cannot be followed
+//! (external, not a JSON pointer, badly encoded, dangling, or a chain of references that loops
+//! without reaching a definition) and duplicate operationIds. After it succeeds, every local
+//! reference the lowering stage follows (through [`crate::reference`], like this stage) leads
+//! to a node that is not itself a reference. Recursive *schemas* are fine here: lowering boxes
+//! them, and reports the ones no finite value satisfies.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -11,27 +13,79 @@ use std::fmt::Write;
 use crate::error::{pointer_segment, Error, Result};
 use crate::ir::Method;
 use crate::load::LoadedSpec;
+use crate::reference::{self, RefError};
 
-/// Checks every reference, operationId and cycle in the document.
+/// Checks every reference and operationId in the document.
 pub fn validate(spec: &LoadedSpec) -> Result<()> {
     let mut refs = Vec::new();
     collect_refs(&spec.raw, &mut String::from("#"), &mut refs);
-    for (pointer, target) in &refs {
-        let location = spec.location(pointer);
-        let Some(local) = target.strip_prefix('#') else {
-            return Err(Error::Unsupported {
+    // Pointers known to lead, through references, to a node that is not one.
+    let mut ends: BTreeSet<String> = BTreeSet::new();
+    for (at, target) in &refs {
+        let pointer = target_of(spec, at, target)?;
+        if is_reference(spec, &pointer) {
+            let from = at.strip_suffix("/$ref").unwrap_or(at).to_owned();
+            follow_chain(spec, from, pointer, &mut ends)?;
+        }
+    }
+    check_operation_ids(spec)
+}
+
+/// The pointer the reference `target` (written at `at`) leads to, or why it cannot be followed.
+fn target_of(spec: &LoadedSpec, at: &str, target: &str) -> Result<String> {
+    let pointer = reference::pointer(target).map_err(|e| {
+        let location = spec.location(at);
+        match e {
+            RefError::External => Error::Unsupported {
                 location,
                 message: format!(
                     "external reference `{target}`; bundle the spec into one file first (e.g. `redocly bundle`)"
                 ),
+            },
+            RefError::PlainName => Error::Unsupported { location, message: format!("reference `{target}`: {e}") },
+            RefError::Encoding(_) => Error::Invalid { location, message: format!("reference `{target}`: {e}") },
+        }
+    })?;
+    if reference::lookup(&spec.raw, &pointer).is_none() {
+        return Err(Error::Invalid {
+            location: spec.location(at),
+            message: format!("dangling reference: `{target}` does not exist"),
+        });
+    }
+    Ok(pointer)
+}
+
+/// Whether the node at `pointer` is itself a reference.
+fn is_reference(spec: &LoadedSpec, pointer: &str) -> bool {
+    reference::lookup(&spec.raw, pointer).and_then(|n| n.get("$ref")).is_some_and(serde_json::Value::is_string)
+}
+
+/// Follows a chain of references from the reference at `from`, whose target `next` is a
+/// reference too, refusing one that comes back to where it was without reaching a definition
+/// (`A: {$ref: B}`, `B: {$ref: A}`): such a reference designates nothing.
+fn follow_chain(spec: &LoadedSpec, from: String, mut next: String, ends: &mut BTreeSet<String>) -> Result<()> {
+    let mut chain: Vec<String> = vec![from];
+    loop {
+        if ends.contains(&next) {
+            break;
+        }
+        if let Some(first) = chain.iter().position(|p| *p == next) {
+            let cycle: Vec<String> = chain[first..].iter().chain([&next]).map(|p| format!("`{p}`")).collect();
+            return Err(Error::Invalid {
+                location: spec.location(&format!("{}/$ref", chain[first])),
+                message: format!("reference loop: {} never reaches a definition", cycle.join(" → ")),
             });
-        };
-        if spec.raw.pointer(&unescape_uri(local)).is_none() {
-            return Err(Error::Invalid { location, message: format!("dangling reference: `{target}` does not exist") });
+        }
+        let at = format!("{next}/$ref");
+        let target = reference::lookup(&spec.raw, &next).and_then(|n| n.get("$ref")).and_then(|r| r.as_str());
+        chain.push(next);
+        match target {
+            Some(target) => next = target_of(spec, &at, target)?,
+            None => break,
         }
     }
-    check_operation_ids(spec)?;
-    check_cycles(spec)
+    ends.extend(chain);
+    Ok(())
 }
 
 /// Collects `(pointer of the $ref, target)` for every reference below `v`. `pointer` is one
@@ -75,25 +129,6 @@ fn collect_refs(v: &serde_json::Value, pointer: &mut String, out: &mut Vec<(Stri
     }
 }
 
-/// `#/components/schemas/a%20b` → `/components/schemas/a b`.
-fn unescape_uri(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn check_operation_ids(spec: &LoadedSpec) -> Result<()> {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let Some(paths) = spec.raw.get("paths").and_then(|p| p.as_object()) else { return Ok(()) };
@@ -115,117 +150,4 @@ fn check_operation_ids(spec: &LoadedSpec) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Edges between component schemas that force a value of one to contain a value of the other.
-fn check_cycles(spec: &LoadedSpec) -> Result<()> {
-    let Some(schemas) = spec.raw.pointer("/components/schemas").and_then(|v| v.as_object()) else {
-        return Ok(());
-    };
-    let mut edges: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (name, schema) in schemas {
-        let base = format!("#/components/schemas/{}", pointer_segment(name));
-        let mut out = Vec::new();
-        forced_refs(schema, &base, &mut out);
-        edges.insert(name.clone(), out);
-    }
-    // Depth-first search for a cycle, in name order so the reported cycle is deterministic.
-    let mut done = BTreeSet::new();
-    for start in edges.keys() {
-        let mut stack = Vec::new();
-        if let Some(cycle) = dfs(start, &edges, &mut stack, &mut done) {
-            let names: Vec<&str> = cycle.iter().map(|(n, _)| n.as_str()).collect();
-            return Err(Error::Invalid {
-                location: spec.location(&cycle[0].1),
-                message: format!(
-                    "reference cycle through required, non-nullable properties: {} → {}; no finite value has this type (make one link optional or nullable)",
-                    names.join(" → "),
-                    names[0]
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn dfs(
-    node: &str,
-    edges: &BTreeMap<String, Vec<(String, String)>>,
-    stack: &mut Vec<(String, String)>,
-    done: &mut BTreeSet<String>,
-) -> Option<Vec<(String, String)>> {
-    if done.contains(node) {
-        return None;
-    }
-    for (target, pointer) in edges.get(node).into_iter().flatten() {
-        if let Some(pos) = stack.iter().position(|(n, _)| n == target) {
-            let mut cycle = stack[pos..].to_vec();
-            cycle.push((node.to_owned(), pointer.clone()));
-            return Some(cycle);
-        }
-        if target == node {
-            return Some(vec![(node.to_owned(), pointer.clone())]);
-        }
-        stack.push((node.to_owned(), pointer.clone()));
-        let found = dfs(target, edges, stack, done);
-        stack.pop();
-        if found.is_some() {
-            return found;
-        }
-    }
-    done.insert(node.to_owned());
-    None
-}
-
-fn forced_refs(schema: &serde_json::Value, pointer: &str, out: &mut Vec<(String, String)>) {
-    let Some(obj) = schema.as_object() else {
-        return;
-    };
-    if let Some(target) = component_ref(schema) {
-        out.push((target, format!("{pointer}/$ref")));
-        return;
-    }
-    if obj.get("nullable").and_then(|v| v.as_bool()) == Some(true) {
-        return;
-    }
-    if let Some(all) = obj.get("allOf").and_then(|v| v.as_array()) {
-        for (i, s) in all.iter().enumerate() {
-            forced_refs(s, &format!("{pointer}/allOf/{i}"), out);
-        }
-    }
-    let required: BTreeSet<&str> = obj
-        .get("required")
-        .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
-    if let Some(props) = obj.get("properties").and_then(|v| v.as_object()) {
-        for (name, prop) in props {
-            if !required.contains(name.as_str()) {
-                continue;
-            }
-            let p = format!("{pointer}/properties/{}", pointer_segment(name));
-            if prop.get("nullable").and_then(|v| v.as_bool()) == Some(true) {
-                continue;
-            }
-            if let Some(target) = component_ref(prop) {
-                out.push((target, format!("{p}/$ref")));
-            } else if let Some(all) = prop.get("allOf").and_then(|v| v.as_array()) {
-                if all.len() == 1 {
-                    if let Some(target) = component_ref(&all[0]) {
-                        out.push((target, format!("{p}/allOf/0/$ref")));
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn component_ref(v: &serde_json::Value) -> Option<String> {
-    ref_name(v.get("$ref")?.as_str()?, "schemas")
-}
-
-/// Name of the component a `#/components/<kind>/<name>` reference points to.
-pub fn ref_name(reference: &str, kind: &str) -> Option<String> {
-    let prefix = format!("#/components/{kind}/");
-    reference.strip_prefix(prefix.as_str()).map(|s| unescape_uri(s).replace("~1", "/").replace("~0", "~"))
 }

@@ -67,12 +67,56 @@ fn lowering_alone_refuses_a_dangling_reference() {
     assert!(err.contains("cannot be followed") && err.contains("#/components/schemas/Nope"), "{err}");
 }
 
+/// A loop of required, non-nullable links has no finite value, but the rest of the API is
+/// still useful: the crate is generated and the support report says so, naming the property.
 #[test]
-fn cycle_through_required_fields() {
+fn cycle_through_required_fields_is_reported_not_refused() {
+    let dir = common::scratch("errors-cycle");
+    let path = dir.join("cycle.yaml");
+    std::fs::write(&path, format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{PATHS_OK}components:\n  schemas:\n    A: {{type: object, required: [b], properties: {{b: {{$ref: '#/components/schemas/B'}}}}}}\n    B: {{type: object, required: [a], properties: {{a: {{$ref: '#/components/schemas/A'}}}}}}\n")).unwrap();
+    let generated = generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let report = generated.support_report();
+    assert!(
+        report.contains("fallback: #/components/schemas/A/properties/b: no finite value of `A` exists")
+            && report.contains("`A.b` → `B.a` → `A`"),
+        "{report}"
+    );
+    let models = String::from_utf8(generated.files["src/models/other.rs"].clone()).unwrap();
+    assert!(models.contains("pub b: ::std::boxed::Box<crate::models::B>"), "{models}");
+    // A derived `Default` would have to build an infinite value.
+    assert!(!models.contains("Default"), "{models}");
+}
+
+#[test]
+fn references_that_cannot_be_followed() {
+    let doc = |refs: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{PATHS_OK}components:\n  schemas:\n{refs}")
+    };
     check(
-        "cycle.yaml",
-        &format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{PATHS_OK}components:\n  schemas:\n    A: {{type: object, required: [b], properties: {{b: {{$ref: '#/components/schemas/B'}}}}}}\n    B: {{type: object, required: [a], properties: {{a: {{$ref: '#/components/schemas/A'}}}}}}\n"),
-        &["reference cycle", "A → B → A", "at #/components/schemas/A/properties/b/$ref"],
+        "loop.yaml",
+        &doc("    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n"),
+        &["at #/components/schemas/A/$ref", "reference loop: `#/components/schemas/A` → `#/components/schemas/B` → `#/components/schemas/A` never reaches a definition"],
+    );
+    check(
+        "encoding.yaml",
+        &doc("    A: {type: object, properties: {b: {$ref: '#/components/schemas/B%zz'}}}\n"),
+        &[
+            "at #/components/schemas/A/properties/b/$ref",
+            "reference `#/components/schemas/B%zz`: it is not a valid URI fragment",
+        ],
+    );
+    check(
+        "anchor.yaml",
+        &doc("    A: {type: object, properties: {b: {$ref: '#B'}}}\n"),
+        &["unsupported: reference `#B`: its fragment is a plain name", "at #/components/schemas/A/properties/b/$ref"],
+    );
+    check(
+        "dangling-path.yaml",
+        &doc("    A: {type: object, properties: {b: {$ref: '#/paths/~1x/get/responses/201'}}}\n"),
+        &[
+            "dangling reference: `#/paths/~1x/get/responses/201` does not exist",
+            "at #/components/schemas/A/properties/b/$ref",
+        ],
     );
 }
 

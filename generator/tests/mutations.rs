@@ -49,7 +49,11 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
         serde_json::json!({}),
     ];
     let choice = rng.below(4);
-    let pick = rng.below(replacements.len());
+    // One more replacement: a reference to any node of the document (itself, an ancestor, a
+    // node inside a path...), written as a URI fragment with its braces percent-encoded.
+    let pick = rng.below(replacements.len() + 1);
+    let any_node = format!("#{}", all[rng.below(all.len())].replace('{', "%7B").replace('}', "%7D"));
+    let replacement = replacements.get(pick).cloned().unwrap_or_else(|| serde_json::json!({ "$ref": any_node }));
     let Some(parent) = doc.pointer_mut(parent_ptr) else { return };
     let key = key.replace("~1", "/").replace("~0", "~");
     match (parent, choice) {
@@ -62,7 +66,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
             }
         }
         (Value::Object(m), _) => {
-            m.insert(key, replacements[pick].clone());
+            m.insert(key, replacement);
         }
         (Value::Array(a), 0) => {
             if let Ok(i) = key.parse::<usize>() {
@@ -74,7 +78,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
         (Value::Array(a), _) => {
             if let Ok(i) = key.parse::<usize>() {
                 if i < a.len() {
-                    a[i] = replacements[pick].clone();
+                    a[i] = replacement;
                 }
             }
         }

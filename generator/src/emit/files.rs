@@ -128,13 +128,14 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
             o.method == Method::Get
                 && o.pagination.is_none()
                 && o.server == 0
+                && o.body.is_none()
                 && args_of(o).is_some_and(|a| a.is_empty())
         })
         .map(|(t, o)| CallView { accessor: t.name.rust.clone(), method: o.name.rust.clone(), args: String::new() });
     let listing = ops().find_map(|(t, o)| {
         let v = &api.query_vocabularies[o.query_vocabulary?];
         o.pagination.as_ref()?;
-        if !args_of(o)?.is_empty() || v.fields.is_empty() {
+        if !args_of(o)?.is_empty() || o.body.is_some() || v.fields.is_empty() {
             return None;
         }
         let setter =
@@ -186,11 +187,12 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
     let update = create.as_ref().and(body_call(Method::Patch));
     let show = ops().find_map(|(t, o)| {
         let args = args_of(o)?;
-        (o.method == Method::Get && o.pagination.is_none() && !args.is_empty() && o.server == 0).then(|| CallView {
-            accessor: t.name.rust.clone(),
-            method: o.name.rust.clone(),
-            args: args.trim_end_matches(", ").to_owned(),
-        })
+        (o.method == Method::Get && o.pagination.is_none() && !args.is_empty() && o.body.is_none() && o.server == 0)
+            .then(|| CallView {
+                accessor: t.name.rust.clone(),
+                method: o.name.rust.clone(),
+                args: args.trim_end_matches(", ").to_owned(),
+            })
     });
     let oauth = api.oauth2.as_ref().map(|o| {
         // Read scopes make the gentlest example: least privilege first.

@@ -1,11 +1,12 @@
 //! Type references and model definitions (`src/models/`).
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
 use crate::ir::*;
+use crate::naming::reserved;
 
 /// The Rust type of a type reference (fully qualified paths only).
 pub fn rust_type(api: &Api, t: &TypeRef) -> TokenStream {
@@ -165,7 +166,7 @@ fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct, wire_use: 
     let mut extra = None;
     if let Some(extra_ty) = &s.additional {
         let ty = rust_type(api, extra_ty);
-        let field = format_ident!("{}", additional_field_name(s));
+        let field = ident(reserved::ADDITIONAL_PROPERTIES_FIELD);
         let flatten = serde_attr(quote!(flatten));
         fields.push(quote! {
             /// Properties not declared by the schema.
@@ -191,17 +192,9 @@ fn struct_def(api: &Api, name: &Ident, docs: TokenStream, s: &Struct, wire_use: 
     }
 }
 
-/// Name of the flattened map of undeclared properties, clear of declared field names.
-fn additional_field_name(s: &Struct) -> String {
-    let mut name = "additional_properties".to_owned();
-    while s.fields.iter().any(|f| f.name.rust == name) {
-        name.push('_');
-    }
-    name
-}
-
 fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
     let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.rust)).collect();
+    let unknown = ident(reserved::UNKNOWN_VARIANT);
     let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire));
     if e.integer {
         let values: Vec<i64> = e.variants.iter().map(|v| v.wire.parse::<i64>().unwrap_or_default()).collect();
@@ -212,17 +205,17 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
             pub enum #name {
                 #( #[doc = #variant_docs] #variants, )*
                 /// A value this client does not know yet.
-                Unknown(i64),
+                #unknown(i64),
             }
             impl #name {
                 /// The value on the wire.
                 pub fn value(self) -> i64 {
-                    match self { #( Self::#variants => #values, )* Self::Unknown(v) => v }
+                    match self { #( Self::#variants => #values, )* Self::#unknown(v) => v }
                 }
             }
             impl ::std::convert::From<i64> for #name {
                 fn from(v: i64) -> Self {
-                    match v { #( #values => Self::#variants, )* other => Self::Unknown(other) }
+                    match v { #( #values => Self::#variants, )* other => Self::#unknown(other) }
                 }
             }
             impl ::serde::Serialize for #name {
@@ -245,12 +238,12 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value this client does not know yet.
-            Unknown(::std::string::String),
+            #unknown(::std::string::String),
         }
         impl #name {
             /// The value on the wire.
             pub fn as_str(&self) -> &str {
-                match self { #( Self::#variants => #wires, )* Self::Unknown(v) => v.as_str() }
+                match self { #( Self::#variants => #wires, )* Self::#unknown(v) => v.as_str() }
             }
         }
         impl ::std::fmt::Display for #name {
@@ -260,7 +253,7 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
         }
         impl ::std::convert::From<&str> for #name {
             fn from(v: &str) -> Self {
-                match v { #( #wires => Self::#variants, )* other => Self::Unknown(other.to_owned()) }
+                match v { #( #wires => Self::#variants, )* other => Self::#unknown(other.to_owned()) }
             }
         }
         impl ::serde::Serialize for #name {
@@ -293,7 +286,7 @@ fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union, wire_use: Wi
         .collect();
     let vdocs = u.variants.iter().map(|v| format!(" `{}`", v.name.wire));
     let has_json = u.variants.iter().any(|v| v.ty == TypeRef::Json);
-    let unknown_name = unknown_variant(u);
+    let unknown_name = ident(reserved::UNKNOWN_VARIANT);
     match &u.discriminator {
         Some(tag) => {
             let tags: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
@@ -358,12 +351,4 @@ fn union_def(api: &Api, name: &Ident, docs: TokenStream, u: &Union, wire_use: Wi
             }
         }
     }
-}
-
-fn unknown_variant(u: &Union) -> Ident {
-    let mut name = "Unknown".to_owned();
-    while u.variants.iter().any(|v| v.name.rust == name) {
-        name.push('_');
-    }
-    Ident::new(&name, Span::call_site())
 }

@@ -1,11 +1,12 @@
 //! Stage 3 — lower: turn a validated document into the [`crate::ir`] model.
 //!
-//! The document has already been checked by [`crate::resolve`] (references, operationIds,
-//! cycles); the shape check against `openapiv3` runs beside lowering, so lowering reads the
-//! JSON tree tolerantly (a node of the wrong type is skipped or typed loosely, never a panic),
-//! and every node it looks at has a JSON pointer for messages. All spec quirks end here:
-//! inline schemas get stable names, `allOf` is merged, read/write-only is settled per
-//! direction, containment cycles are boxed, and the `x-` extensions become IR.
+//! The document has already been checked by [`crate::resolve`] (references, operationIds);
+//! the shape check against `openapiv3` runs beside lowering, so lowering reads the JSON tree
+//! tolerantly (a node of the wrong type is skipped or typed loosely, never a panic), and every
+//! node it looks at has a JSON pointer for messages. All spec quirks end here: inline schemas
+//! get stable names, `allOf` is merged, read/write-only is settled per direction, recursion is
+//! settled (containment cycles boxed, types without a finite value reported), and the `x-`
+//! extensions become IR.
 
 mod dedupe;
 mod extensions;
@@ -13,7 +14,7 @@ mod operations;
 mod schemas;
 mod settle;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -28,6 +29,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.lower_components()?;
     let mut tags = cx.lower_operations()?;
     cx.settle_directions(&mut tags);
+    cx.settle_recursion();
     let mut api = Api {
         title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
         version: str_at(&spec.raw, "/info/version").unwrap_or("0.0.0").to_owned(),
@@ -65,6 +67,16 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) page_layouts: Vec<PageLayout>,
     /// Full struct → its partial twin, shared by all vocabularies.
     pub(crate) partials: BTreeMap<TypeId, TypeId>,
+    /// Schemas outside `#/components/schemas` that a `$ref` names (`$defs`, a schema inside a
+    /// path...), by pointer: each becomes one type however many references lead to it, and a
+    /// schema that contains itself refers to its own type instead of being lowered forever.
+    pub(crate) ref_types: BTreeMap<String, TypeRef>,
+    /// Referenced schemas being lowered that got no named type (arrays, maps, aliases): one
+    /// reached again through its own references cannot be typed as a Rust alias.
+    pub(crate) ref_stack: BTreeSet<String>,
+    /// Where each type was defined, for support-report lines about it (components and inline
+    /// schemas; derived types such as partial views have none).
+    pub(crate) type_pointers: BTreeMap<TypeId, String>,
     pub(crate) fallbacks: Vec<String>,
 }
 
@@ -80,6 +92,9 @@ impl<'a> Lowerer<'a> {
             vocabularies: Vec::new(),
             page_layouts: Vec::new(),
             partials: BTreeMap::new(),
+            ref_types: BTreeMap::new(),
+            ref_stack: BTreeSet::new(),
+            type_pointers: BTreeMap::new(),
             fallbacks: spec.fallbacks.clone(),
         }
     }
@@ -99,9 +114,16 @@ impl<'a> Lowerer<'a> {
         self.fallbacks.push(format!("{}: {}", self.spec.origin.original(pointer), what.as_ref()));
     }
 
-    /// The node at a JSON pointer (`#/...`), following nothing.
+    /// The node at a JSON pointer (`#/...`, as [`crate::reference::pointer`] makes them),
+    /// following nothing.
     pub(crate) fn node(&self, pointer: &str) -> Option<&'a Value> {
-        self.spec.raw.pointer(pointer.trim_start_matches('#'))
+        crate::reference::lookup(&self.spec.raw, pointer)
+    }
+
+    /// The node a `$ref` string leads to (one step, local only), with its pointer.
+    pub(crate) fn follow(&self, reference: &str) -> Option<(&'a Value, String)> {
+        let pointer = crate::reference::pointer(reference).ok()?;
+        Some((self.node(&pointer)?, pointer))
     }
 
     /// Follows `$ref` chains (local only; validated earlier) to the final node and its pointer.
@@ -109,16 +131,11 @@ impl<'a> Lowerer<'a> {
         let mut cur = value;
         let mut ptr = pointer.to_owned();
         for _ in 0..32 {
-            match cur.get("$ref").and_then(Value::as_str) {
-                Some(r) => match self.node(r) {
-                    Some(next) => {
-                        cur = next;
-                        ptr = r.to_owned();
-                    }
-                    None => break,
-                },
-                None => break,
-            }
+            let Some((next, next_ptr)) = cur.get("$ref").and_then(Value::as_str).and_then(|r| self.follow(r)) else {
+                break;
+            };
+            cur = next;
+            ptr = next_ptr;
         }
         (cur, ptr)
     }

@@ -187,7 +187,7 @@ impl<'a> Lowerer<'a> {
         }
         // A shared parameter (`#/components/parameters/X`) names its inline types after X, so
         // every operation using it shares one type.
-        let hint = match crate::resolve::ref_name(ptr, "parameters") {
+        let hint = match crate::reference::component(ptr, "parameters") {
             Some(component) => component,
             None => format!("{op}.{name}"),
         };

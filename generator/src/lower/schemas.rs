@@ -22,6 +22,7 @@ impl<'a> Lowerer<'a> {
         for name in schemas.keys() {
             let id = self.push_type(name.clone(), Docs::default(), TypeKind::Alias(TypeRef::Json));
             self.components.insert(name.clone(), id);
+            self.type_pointers.insert(id, format!("#/components/schemas/{}", pointer_segment(name)));
         }
     }
 
@@ -62,51 +63,69 @@ impl<'a> Lowerer<'a> {
     /// The kind of a schema that needs a named type (object, enum, union), or `None` for
     /// schemas that are plain type references (primitives, arrays, maps, `$ref`s).
     fn named_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeKind>> {
-        if schema.get("$ref").is_some() {
-            return Ok(None);
+        match shape(schema) {
+            None => Ok(None),
+            Some(Shape::Enum(values)) => Ok(Some(self.enum_kind(values, schema, ptr))),
+            Some(Shape::Union(key)) => self.union_kind(schema, key, ptr, hint).map(Some),
+            Some(Shape::Struct) => self.struct_kind(schema, ptr, hint).map(Some),
         }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            return Ok(Some(self.enum_kind(values, schema, ptr)));
+    }
+
+    /// The type of a schema a `$ref` written at `ptr` leads to: a component's registered type,
+    /// or, for a schema anywhere else in the document, one type per target (see
+    /// [`Lowerer::ref_types`]).
+    fn referenced_type(&mut self, reference: &str, ptr: &str, hint: &str) -> Result<TypeRef> {
+        let Some((target, tptr)) = self.follow(reference) else {
+            // `resolve` refuses these first; lowering must not loop on them either.
+            return Err(Error::Invalid {
+                location: self.at(&format!("{ptr}/$ref")),
+                message: format!("reference `{reference}` cannot be followed (dangling, or a loop of references)"),
+            });
+        };
+        if let Some(&id) = crate::reference::component(&tptr, "schemas").and_then(|n| self.components.get(&n)) {
+            return Ok(TypeRef::Named(id));
         }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(variants) = schema.get(key).and_then(Value::as_array) {
-                let non_null: Vec<_> = variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
-                if non_null.len() == 1 && schema.get("properties").is_none() {
-                    return Ok(None);
-                }
-                return self.union_kind(schema, key, ptr, hint).map(Some);
+        if let Some(known) = self.ref_types.get(&tptr) {
+            return Ok(known.clone());
+        }
+        if !self.ref_stack.insert(tptr.clone()) {
+            self.fallback(
+                ptr,
+                format!("`{tptr}` contains itself only through arrays, maps or references, which a Rust type alias cannot express; this occurrence is typed as serde_json::Value"),
+            );
+            return Ok(TypeRef::Json);
+        }
+        // A definition (`$defs/Category`) is named by its key; any other node by the first
+        // place that refers to it.
+        let hint = match tptr.rsplit_once('/') {
+            Some((parent, key)) if parent.ends_with("/$defs") || parent.ends_with("/definitions") => {
+                key.replace("~1", "/").replace("~0", "~")
             }
-        }
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-            if all.len() == 1 && schema.get("properties").is_none() {
-                return Ok(None);
+            _ => hint.to_owned(),
+        };
+        let hint = hint.as_str();
+        let ty = if shape(target).is_some() {
+            // Registered before its kind is lowered, so the schema's references to itself find it.
+            let id = self.push_type(hint.to_owned(), docs_of(target), TypeKind::Alias(TypeRef::Json));
+            self.type_pointers.insert(id, tptr.clone());
+            self.ref_types.insert(tptr.clone(), TypeRef::Named(id));
+            if let Some(kind) = self.named_kind(target, &tptr, hint)? {
+                self.types[id].kind = kind;
             }
-            return self.struct_kind(schema, ptr, hint).map(Some);
-        }
-        let is_object = schema.get("type").and_then(Value::as_str) == Some("object") || schema.get("type").is_none();
-        if is_object && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
-            return self.struct_kind(schema, ptr, hint).map(Some);
-        }
-        Ok(None)
+            self.types[id].example = target.get("example").cloned();
+            TypeRef::Named(id)
+        } else {
+            self.type_ref(target, &tptr, hint)?
+        };
+        self.ref_stack.remove(&tptr);
+        self.ref_types.insert(tptr, ty.clone());
+        Ok(ty)
     }
 
     /// The type reference for a schema, creating named inline types as needed.
     pub(crate) fn type_ref(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<TypeRef> {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            if let Some(name) = crate::resolve::ref_name(r, "schemas") {
-                if let Some(&id) = self.components.get(&name) {
-                    return Ok(TypeRef::Named(id));
-                }
-            }
-            let (target, tptr) = self.deref(schema, ptr);
-            if target.get("$ref").is_some() {
-                // `resolve` refuses these first; lowering must not loop on them either.
-                return Err(Error::Invalid {
-                    location: self.at(&format!("{ptr}/$ref")),
-                    message: format!("reference `{r}` cannot be followed (dangling, or a loop of references)"),
-                });
-            }
-            return self.type_ref(target, &tptr, hint);
+            return self.referenced_type(r, ptr, hint);
         }
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
             if all.len() == 1 && schema.get("properties").is_none() {
@@ -125,6 +144,7 @@ impl<'a> Lowerer<'a> {
         if let Some(kind) = self.named_kind(schema, ptr, hint)? {
             let id = self.push_type(hint.to_owned(), docs_of(schema), kind);
             self.types[id].example = schema.get("example").cloned();
+            self.type_pointers.insert(id, ptr.to_owned());
             return Ok(TypeRef::Named(id));
         }
         if schema.get("not").is_some() {
@@ -217,10 +237,11 @@ impl<'a> Lowerer<'a> {
     fn union_kind(&mut self, schema: &'a Value, key: &str, ptr: &str, hint: &str) -> Result<TypeKind> {
         let variants_json = schema[key].as_array().map(Vec::as_slice).unwrap_or_default();
         let discriminator = schema.pointer("/discriminator/propertyName").and_then(Value::as_str).map(str::to_owned);
+        // Mapping values are references or bare component names; both are keyed by pointer.
         let mapping: BTreeMap<String, String> = schema
             .pointer("/discriminator/mapping")
             .and_then(Value::as_object)
-            .map(|m| m.iter().filter_map(|(k, v)| Some((v.as_str()?.to_owned(), k.clone()))).collect())
+            .map(|m| m.iter().filter_map(|(k, v)| Some((mapping_pointer(v.as_str()?)?, k.clone()))).collect())
             .unwrap_or_default();
         let mut variants = Vec::new();
         for (i, v) in variants_json.iter().enumerate() {
@@ -229,11 +250,11 @@ impl<'a> Lowerer<'a> {
             }
             let vptr = format!("{ptr}/{key}/{i}");
             let ty = self.type_ref(v, &vptr, &format!("{hint}.variant{i}"))?;
-            let wire = match v.get("$ref").and_then(Value::as_str) {
-                Some(r) => mapping
-                    .get(r)
-                    .cloned()
-                    .unwrap_or_else(|| crate::resolve::ref_name(r, "schemas").unwrap_or_else(|| format!("variant{i}"))),
+            let target = v.get("$ref").and_then(Value::as_str).and_then(|r| crate::reference::pointer(r).ok());
+            let wire = match target {
+                Some(p) => mapping.get(&p).cloned().unwrap_or_else(|| {
+                    crate::reference::component(&p, "schemas").unwrap_or_else(|| format!("variant{i}"))
+                }),
                 None => variant_hint(&ty, i),
             };
             variants.push(UnionVariant { name: Name::wire(wire), ty, boxed: false });
@@ -267,15 +288,16 @@ impl<'a> Lowerer<'a> {
         }
         // `visiting` holds the references on the current path only, so a schema reached
         // twice through different members (a diamond) is fine and only a true loop is refused.
-        let entered = schema.get("$ref").and_then(Value::as_str).map(str::to_owned);
-        let (schema, ptr) = match &entered {
+        let entered = schema.get("$ref").and_then(Value::as_str);
+        let (schema, ptr, entered) = match entered {
             Some(r) => {
-                if !acc.visiting.insert(r.clone()) {
+                let (target, tptr) = self.deref(schema, ptr);
+                if !acc.visiting.insert(tptr.clone()) {
                     return Err(self.unsupported(ptr, format!("allOf includes itself through `{r}`")));
                 }
-                self.deref(schema, ptr)
+                (target, tptr.clone(), Some(tptr))
             }
-            None => (schema, ptr.to_owned()),
+            None => (schema, ptr.to_owned(), None),
         };
         let result = self.collect_members(schema, &ptr, hint, acc, depth);
         if let Some(r) = entered {
@@ -364,6 +386,54 @@ struct Members {
     additional: Option<TypeRef>,
     /// References on the current `allOf` path, to refuse true loops.
     visiting: BTreeSet<String>,
+}
+
+/// What named type a schema needs, decided from its keywords alone.
+enum Shape<'v> {
+    /// `enum`, with its values.
+    Enum(&'v [Value]),
+    /// `oneOf` / `anyOf` (the key) with more than one non-null alternative, or with properties.
+    Union(&'static str),
+    /// An object with properties, or an `allOf` of several members or with properties.
+    Struct,
+}
+
+/// The named type `schema` needs, or `None` for a plain type reference (primitives, arrays,
+/// maps, `$ref`s, single-member `allOf`/`oneOf`/`anyOf`).
+fn shape(schema: &Value) -> Option<Shape<'_>> {
+    if schema.get("$ref").is_some() {
+        return None;
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return Some(Shape::Enum(values));
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(variants) = schema.get(key).and_then(Value::as_array) {
+            let non_null = variants.iter().filter(|v| !is_null_schema(v)).count();
+            if non_null == 1 && schema.get("properties").is_none() {
+                return None;
+            }
+            return Some(Shape::Union(key));
+        }
+    }
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        if all.len() == 1 && schema.get("properties").is_none() {
+            return None;
+        }
+        return Some(Shape::Struct);
+    }
+    let is_object = schema.get("type").and_then(Value::as_str) == Some("object") || schema.get("type").is_none();
+    (is_object && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()))
+        .then_some(Shape::Struct)
+}
+
+/// The pointer a discriminator mapping value designates: a reference, or a component name.
+fn mapping_pointer(value: &str) -> Option<String> {
+    if value.starts_with('#') || value.contains(['/', '#']) {
+        crate::reference::pointer(value).ok()
+    } else {
+        Some(format!("#/components/schemas/{}", pointer_segment(value)))
+    }
 }
 
 fn variant_hint(ty: &TypeRef, i: usize) -> String {

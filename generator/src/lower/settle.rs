@@ -1,7 +1,8 @@
-//! Post-passes over the lowered types: read/write-only per direction, boxing of containment
-//! cycles so every type has a finite size, and which way each type travels ([`WireUse`]).
+//! Post-passes over the lowered types: read/write-only per direction, recursion (aliases that
+//! would expand forever, types no finite value satisfies, boxing of containment cycles so
+//! every type has a finite size), and which way each type travels ([`WireUse`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::Lowerer;
 use crate::ir::*;
@@ -48,6 +49,171 @@ impl<'a> Lowerer<'a> {
                 replace_named(&mut body.ty, &twins);
             }
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Settles recursion the Rust types must survive: breaks alias loops, then reports the
+    /// types that no finite value satisfies (both in the support report). Boxing the links
+    /// of containment cycles comes later ([`box_cycles`]), once same-shaped types are merged.
+    pub(crate) fn settle_recursion(&mut self) {
+        self.break_alias_loops();
+        self.report_infinite_types();
+    }
+
+    /// A Rust type alias is expanded where it is used, so one that mentions itself, directly
+    /// or through other aliases, arrays and maps (`A: {type: array, items: {$ref: A}}`), does
+    /// not compile. The first alias of each such loop gets `serde_json::Value` in place of the
+    /// references that close the loop.
+    fn break_alias_loops(&mut self) {
+        loop {
+            let edges: Vec<Vec<TypeId>> = self
+                .types
+                .iter()
+                .map(|t| match &t.kind {
+                    TypeKind::Alias(r) => {
+                        named_in(r).into_iter().filter(|&n| matches!(self.types[n].kind, TypeKind::Alias(_))).collect()
+                    }
+                    _ => Vec::new(),
+                })
+                .collect();
+            let comp = scc(edges.len(), &edges);
+            let Some(id) = (0..edges.len()).find(|&id| edges[id].iter().any(|&t| comp[t] == comp[id])) else {
+                return;
+            };
+            let path = self.cycle_path(id, &edges, &comp, |_, _| None);
+            if let TypeKind::Alias(r) = &mut self.types[id].kind {
+                replace_named_with_json(r, &|t| comp[t] == comp[id]);
+            }
+            let ptr = self.type_pointers.get(&id).cloned().unwrap_or_else(|| "#".to_owned());
+            self.fallback(
+                &ptr,
+                format!(
+                    "`{}` contains itself only through aliases, arrays or maps ({path}), which a Rust type alias cannot express; the reference that closes the loop is typed as serde_json::Value",
+                    self.types[id].name.wire
+                ),
+            );
+        }
+    }
+
+    /// Reports each loop of required, non-nullable links (`TreeNode.parent: TreeNode`): every
+    /// value of such a type would have to contain another one, so no finite value exists. The
+    /// types are still generated (the links boxed), and the rest of the API stays usable.
+    fn report_infinite_types(&mut self) {
+        // Forced links: a required, non-nullable field holding the type itself (not in a Vec or
+        // map, which may be empty), or an alias. A union always has a way out (its `Unknown`).
+        let forced = |kind: &TypeKind| -> Vec<(TypeId, Option<String>)> {
+            match kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !f.nullable)
+                    .filter_map(|f| match f.ty {
+                        TypeRef::Named(t) => Some((t, Some(f.name.wire.clone()))),
+                        _ => None,
+                    })
+                    .collect(),
+                TypeKind::Alias(TypeRef::Named(t)) => vec![(*t, None)],
+                _ => Vec::new(),
+            }
+        };
+        let links: Vec<Vec<(TypeId, Option<String>)>> = self.types.iter().map(|t| forced(&t.kind)).collect();
+        let edges: Vec<Vec<TypeId>> = links.iter().map(|l| l.iter().map(|(t, _)| *t).collect()).collect();
+        let comp = scc(edges.len(), &edges);
+        let mut reported = BTreeSet::new();
+        for id in 0..edges.len() {
+            if !edges[id].iter().any(|&t| comp[t] == comp[id]) || !reported.insert(comp[id]) {
+                continue;
+            }
+            let field_of = |from: TypeId, to: TypeId| {
+                links[from].iter().find(|(t, _)| *t == to && comp[*t] == comp[from]).and_then(|(_, f)| f.clone())
+            };
+            let path = self.cycle_path(id, &edges, &comp, field_of);
+            let first_field = edges[id].iter().find(|&&t| comp[t] == comp[id]).and_then(|&t| field_of(id, t));
+            let ptr = self.link_pointer(id, first_field.as_deref());
+            self.fallback(
+                &ptr,
+                format!(
+                    "no finite value of `{}` exists: every one requires another through {path}, each link required and not nullable; the types are generated with the links boxed, but no value of them can be built or decoded",
+                    self.types[id].name.wire
+                ),
+            );
+        }
+    }
+
+    /// `A.b → B.a → A`: a shortest loop from `start` back to itself within its component,
+    /// each step named by `field_of(from, to)` when it is a field.
+    fn cycle_path(
+        &self,
+        start: TypeId,
+        edges: &[Vec<TypeId>],
+        comp: &[usize],
+        field_of: impl Fn(TypeId, TypeId) -> Option<String>,
+    ) -> String {
+        // Breadth-first from `start`'s successors back to `start`.
+        let mut parent: BTreeMap<TypeId, TypeId> = BTreeMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut seen = BTreeSet::new();
+        let mut last = start;
+        'search: while let Some(node) = queue.pop_front() {
+            for &next in &edges[node] {
+                if comp[next] != comp[start] {
+                    continue;
+                }
+                if next == start {
+                    last = node;
+                    break 'search;
+                }
+                if seen.insert(next) {
+                    parent.insert(next, node);
+                    queue.push_back(next);
+                }
+            }
+        }
+        let mut nodes = vec![last];
+        while let Some(&p) = parent.get(nodes.last().unwrap_or(&start)) {
+            nodes.push(p);
+        }
+        if nodes.last() != Some(&start) {
+            nodes.push(start);
+        }
+        nodes.reverse();
+        nodes.dedup();
+        let mut out = String::new();
+        for (i, &node) in nodes.iter().enumerate() {
+            let next = nodes.get(i + 1).copied().unwrap_or(start);
+            match field_of(node, next) {
+                Some(field) => out.push_str(&format!("`{}.{field}` → ", self.types[node].name.wire)),
+                None => out.push_str(&format!("`{}` → ", self.types[node].name.wire)),
+            }
+        }
+        out.push_str(&format!("`{}`", self.types[start].name.wire));
+        out
+    }
+
+    /// The pointer of `field` where type `id` declares it, else of the type itself.
+    fn link_pointer(&self, id: TypeId, field: Option<&str>) -> String {
+        let Some(ptr) = self.type_pointers.get(&id) else {
+            return "#".to_owned();
+        };
+        let Some((node, at)) = self.node(ptr).map(|n| self.deref(n, ptr)) else {
+            return ptr.clone();
+        };
+        match field {
+            Some(f) if node.get("properties").and_then(|p| p.get(f)).is_some() => {
+                format!("{at}/properties/{}", crate::error::pointer_segment(f))
+            }
+            _ => ptr.clone(),
+        }
+    }
+}
+
+/// Replaces the named types `hit` selects in `t` by `serde_json::Value`.
+fn replace_named_with_json(t: &mut TypeRef, hit: &impl Fn(TypeId) -> bool) {
+    match t {
+        TypeRef::Named(id) if hit(*id) => *t = TypeRef::Json,
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => replace_named_with_json(inner, hit),
+        _ => {}
     }
 }
 

@@ -39,4 +39,8 @@ pub mod fixtures {
     pub mod parameters {
         include!(concat!(env!("OUT_DIR"), "/parameters.rs"));
     }
+    /// `references.yaml`.
+    pub mod references {
+        include!(concat!(env!("OUT_DIR"), "/references.rs"));
+    }
 }

@@ -169,7 +169,7 @@ fn decode(bytes: &[u8]) -> Result<TokenSet, TokenStoreErrorKind> {
 /// parent directories are created (mode 0700 on Unix). Concurrent saves from several
 /// processes do not lock each other out: the last rename wins, whole.
 ///
-/// Load it back with [`FileTokenStore::load`], or build the session straight from it with
+/// Read it back with [`FileTokenStore::read`], or build the session straight from it with
 /// `OAuthSession::resume` (the crate's README shows both, with a login).
 #[derive(Debug, Clone)]
 pub struct FileTokenStore {
@@ -187,9 +187,10 @@ impl FileTokenStore {
         &self.path
     }
 
-    /// The saved tokens; `Ok(None)` when the file does not exist. An empty, partial or
-    /// foreign file, or one of an unsupported version, is an error naming the path.
-    pub fn load(&self) -> Result<Option<TokenSet>, TokenStoreError> {
+    /// The saved tokens, read now; `Ok(None)` when the file does not exist. An empty,
+    /// partial or foreign file, or one of an unsupported version, is an error naming the
+    /// path. (The [`TokenStore::load`] implementation runs this on tokio's blocking threads.)
+    pub fn read(&self) -> Result<Option<TokenSet>, TokenStoreError> {
         let bytes = match fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -253,7 +254,7 @@ impl TokenStore for FileTokenStore {
     fn load(&self) -> LoadFuture<'_> {
         let store = self.clone();
         Box::pin(async move {
-            match tokio::task::spawn_blocking(move || store.load()).await {
+            match tokio::task::spawn_blocking(move || store.read()).await {
                 Ok(result) => result.map_err(|e| e.to_string()),
                 Err(e) => Err(format!("token file {}: the reading task failed: {e}", self.path.display())),
             }
@@ -322,8 +323,8 @@ impl KeyringTokenStore {
         KeyringTokenStore { service: service.into(), user: user.into() }
     }
 
-    /// The saved tokens; `Ok(None)` when the entry does not exist.
-    pub fn load(&self) -> Result<Option<TokenSet>, TokenStoreError> {
+    /// The saved tokens, read now; `Ok(None)` when the entry does not exist.
+    pub fn read(&self) -> Result<Option<TokenSet>, TokenStoreError> {
         match self.entry()?.get_password() {
             Ok(text) => decode(text.as_bytes()).map(Some).map_err(|kind| self.error(kind)),
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -388,7 +389,7 @@ impl TokenStore for KeyringTokenStore {
     fn load(&self) -> LoadFuture<'_> {
         let store = self.clone();
         Box::pin(async move {
-            match tokio::task::spawn_blocking(move || store.load()).await {
+            match tokio::task::spawn_blocking(move || store.read()).await {
                 Ok(result) => result.map_err(|e| e.to_string()),
                 Err(e) => Err(format!("keyring entry {:?}: the reading task failed: {e}", self.user)),
             }

@@ -338,7 +338,20 @@ impl KeyringTokenStore {
         let bytes = encode(tokens).map_err(|kind| self.error(kind))?;
         let text =
             String::from_utf8(bytes).map_err(|_| self.error(TokenStoreErrorKind::Corrupt("not UTF-8".into())))?;
-        self.entry()?.set_password(&text).map_err(|e| self.keyring_error(e))
+        let entry = self.entry()?;
+        entry.set_password(&text).map_err(|e| {
+            // keyutils adds the key before linking it to the persistent keyring; when the link
+            // fails, try not to leave the tokens behind in a store that reported failure.
+            let _ = entry.delete_credential();
+            match e {
+                keyring::Error::NoEntry => self.error(TokenStoreErrorKind::Backend(
+                    "the keyring would not keep the entry (it answered \"no matching entry\": \
+                     no session keyring, or no access to the persistent one)"
+                        .into(),
+                )),
+                other => self.keyring_error(other),
+            }
+        })
     }
 
     /// Deletes the entry (logging out); a missing entry is not an error.

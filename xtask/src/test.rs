@@ -2,8 +2,9 @@
 //!
 //! Installs the external tools it needs into `.tools/` when they are missing (npm: Prism,
 //! Redocly CLI, `@readme/oas-examples`; PyPI: openapi-spec-validator in a venv), then runs:
-//! formatting, clippy, the drift check, both spec validators, the whole test suite
-//! (including the Prism contract tests), the corpus, and `cargo publish --dry-run` of the
+//! formatting, clippy (all features, and default features on every target), the drift
+//! check, both spec validators, the whole test suite (including the Prism contract tests),
+//! a build of the client's examples, the corpus, and `cargo publish --dry-run` of the
 //! generated crate.
 
 use std::path::Path;
@@ -94,9 +95,11 @@ pub fn run_all() -> Result<bool> {
             "warnings",
         ]),
     )?;
+    // Default features, all targets: tests and examples must build without `full-serde` too
+    // (`cargo test -p cirqll` is what a contributor types first).
     run(
-        "cargo clippy --lib -D warnings",
-        cargo().current_dir(&root).args(["clippy", "--workspace", "--lib", "--", "-D", "warnings"]),
+        "cargo clippy --all-targets -D warnings",
+        cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
     run(
         "cargo xtask codegen --check",
@@ -122,6 +125,7 @@ pub fn run_all() -> Result<bool> {
             .env("PRISM", tools.join("node_modules/.bin/prism")),
     )?;
     run("cargo test -p cirqll --doc", cargo().current_dir(&root).args(["test", "-p", "cirqll", "--doc"]))?;
+    run("cargo build -p cirqll --examples", cargo().current_dir(&root).args(["build", "-p", "cirqll", "--examples"]))?;
     run(
         "cargo xtask corpus",
         Command::new(std::env::current_exe()?)

@@ -167,7 +167,8 @@ fn decode(bytes: &[u8]) -> Result<TokenSet, TokenStoreErrorKind> {
 /// previous document or the new one, never a mix; a crash during a save leaves the previous
 /// document in place (and possibly a stray `.<name>.<pid>.<n>.tmp` file beside it). Missing
 /// parent directories are created (mode 0700 on Unix). Concurrent saves from several
-/// processes do not lock each other out: the last rename wins, whole.
+/// processes do not lock each other out: the last rename wins, whole. A symbolic link at
+/// the path is replaced by the file, not followed.
 ///
 /// Read it back with [`FileTokenStore::read`], or build the session straight from it with
 /// `OAuthSession::resume` (the crate's README shows both, with a login).

@@ -2,9 +2,11 @@
 
 //! OAuth2 authorization-code flow: endpoints, scopes and session types.
 pub use crate::runtime::auth::{
-    AuthorizationRequest, AuthorizeUrlBuilder, MemoryTokenStore, OAuthConfig,
-    OAuthSession, Secret, TokenSet, TokenStore,
+    AuthorizationRequest, AuthorizeUrlBuilder, FileTokenStore, MemoryTokenStore,
+    OAuthConfig, OAuthSession, Secret, TokenSet, TokenStore, TokenStoreError,
 };
+#[cfg(feature = "keyring")]
+pub use crate::runtime::auth::KeyringTokenStore;
 /// Authorization endpoint from the spec.
 pub const AUTHORIZATION_URL: &str = "https://api.cirqll.nl/oauth/authorize";
 /// Token endpoint from the spec.

@@ -6,6 +6,12 @@
 //!
 //! Prism comes from npm (`@stoplight/prism-cli`); `cargo xtask test` installs it into
 //! `.tools/`. Set `PRISM` to use another binary.
+//!
+//! Request bodies come from the spec's examples, decoded into the client's request types,
+//! which implement `Deserialize` only with the `full-serde` feature. Without it (plain
+//! `cargo test -p cirqll`) the operations that take a body are left out, and the test checks
+//! that exactly those were; `cargo xtask test` runs it with `--all-features`, every
+//! operation included.
 
 use std::collections::BTreeSet;
 use std::net::TcpListener;
@@ -14,7 +20,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cirqll::{Client, Error};
-use serde::de::DeserializeOwned;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
@@ -54,7 +59,8 @@ fn start_prism() -> Prism {
 }
 
 /// The example the spec gives for a component schema, decoded into the client's type.
-fn example<T: DeserializeOwned>(spec: &serde_json::Value, schema: &str) -> T {
+#[cfg(feature = "full-serde")]
+fn example<T: serde::de::DeserializeOwned>(spec: &serde_json::Value, schema: &str) -> T {
     let ex = spec.pointer(&format!("/components/schemas/{schema}/example")).unwrap_or_else(|| panic!("{schema} has no example"));
     serde_json::from_value(ex.clone()).unwrap_or_else(|e| panic!("example of {schema} does not decode: {e}"))
 }
@@ -65,6 +71,19 @@ fn spec_operations(spec: &serde_json::Value) -> BTreeSet<String> {
     for item in spec["paths"].as_object().unwrap().values() {
         for (k, op) in item.as_object().unwrap() {
             if ["get", "post", "put", "patch", "delete"].contains(&k.as_str()) {
+                ids.insert(op["operationId"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    ids
+}
+
+/// Operations that send a request body.
+fn body_operations(spec: &serde_json::Value) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            if op.get("requestBody").is_some() {
                 ids.insert(op["operationId"].as_str().unwrap().to_owned());
             }
         }
@@ -84,7 +103,6 @@ fn ok<T>(op: &str, called: &mut BTreeSet<String>, r: Result<cirqll::Response<T>,
 
 macro_rules! crud {
     ($client:expr, $spec:expr, $called:expr, $res:literal, $api:ident, $store:ident, $update:ident, $field:ident) => {{
-        use cirqll::models::{$store, $update};
         let page = ok(concat!($res, "Index"), $called, $client.$api().index().limit(10).offset(0).send().await);
         assert!(!page.items.is_empty(), "{}: the example page has records", $res);
         let partial = ok(
@@ -95,9 +113,13 @@ macro_rules! crud {
         assert!(partial.items[0].id.is_some());
         let one = ok(concat!($res, "Show"), $called, $client.$api().show(1).send().await);
         assert!(one.id >= 1);
-        let created = ok(concat!($res, "Create"), $called, $client.$api().create(&example::<$store>($spec, stringify!($store))).send().await);
-        assert!(created.id >= 1);
-        ok(concat!($res, "Update"), $called, $client.$api().update(1, &example::<$update>($spec, stringify!($update))).send().await);
+        #[cfg(feature = "full-serde")]
+        {
+            use cirqll::models::{$store, $update};
+            let created = ok(concat!($res, "Create"), $called, $client.$api().create(&example::<$store>($spec, stringify!($store))).send().await);
+            assert!(created.id >= 1);
+            ok(concat!($res, "Update"), $called, $client.$api().update(1, &example::<$update>($spec, stringify!($update))).send().await);
+        }
         ok(concat!($res, "Delete"), $called, $client.$api().delete(1).send().await);
     }};
 }
@@ -134,19 +156,20 @@ async fn every_operation_against_prism() {
 
     let settings = ok("settingIndex", called, client.setting().index().send().await);
     assert!(!settings.items.is_empty());
-    let body: cirqll::models::SettingsRequestStore = example(s, "SettingsRequestStore");
-    ok("settingUpdate", called, client.setting().update(&body).send().await);
-
     let me = ok("authMe", called, client.auth().me().send().await);
     assert!(!me.company.name.is_empty());
-
     let scopes = ok("oauth2Scopes", called, client.oauth2().scopes().send().await);
     assert!(!scopes.is_empty());
-    let grant = cirqll::models::TokenRequest::AuthorizationCode(example(s, "TokenRequestAuthorizationCode"));
-    let token = ok("oauth2Token", called, client.oauth2().token(&grant).send().await);
-    assert!(!token.access_token.is_empty());
-    let refresh = cirqll::models::TokenRequest::RefreshToken(example(s, "TokenRequestRefresh"));
-    ok("oauth2Token", called, client.oauth2().token(&refresh).send().await);
+    #[cfg(feature = "full-serde")]
+    {
+        let body: cirqll::models::SettingsRequestStore = example(s, "SettingsRequestStore");
+        ok("settingUpdate", called, client.setting().update(&body).send().await);
+        let grant = cirqll::models::TokenRequest::AuthorizationCode(example(s, "TokenRequestAuthorizationCode"));
+        let token = ok("oauth2Token", called, client.oauth2().token(&grant).send().await);
+        assert!(!token.access_token.is_empty());
+        let refresh = cirqll::models::TokenRequest::RefreshToken(example(s, "TokenRequestRefresh"));
+        ok("oauth2Token", called, client.oauth2().token(&refresh).send().await);
+    }
     ok(
         "oauth2Authorize",
         called,
@@ -166,7 +189,10 @@ async fn every_operation_against_prism() {
     let refused = client.customer().create(&Default::default()).send().await.unwrap_err();
     assert_eq!(refused.status(), Some(422), "{refused}");
 
-    let missing: Vec<_> = spec_operations(&spec).difference(called).cloned().collect();
+    // Without `full-serde`, exactly the operations that take a body are left out.
+    let left_out = if cfg!(feature = "full-serde") { BTreeSet::new() } else { body_operations(s) };
+    assert!(called.is_disjoint(&left_out), "{:?}", called.intersection(&left_out).collect::<Vec<_>>());
+    let missing: Vec<_> = spec_operations(s).difference(called).filter(|op| !left_out.contains(*op)).cloned().collect();
     assert!(missing.is_empty(), "operations in the spec that this test never called: {missing:?}");
     drop(prism);
 }

@@ -1,25 +1,43 @@
-//! Authentication: bearer tokens and the OAuth2 authorization-code flow.
+//! Authentication: bearer tokens and OAuth2 sessions (authorization-code flow, refresh, and
+//! the caller's token store). The protocol itself is the `oauth2` crate's (see
+//! `token_endpoint.rs`); this module keeps what `oauth2` leaves to its users: when to
+//! refresh, one refresh at a time, and handing every new pair to the caller's store.
 //!
 //! Contracts:
 //! - Secrets ([`Secret`]) never appear in `Debug` or `Display` output, logs or errors.
-//! - Every new token pair (after a code exchange or a refresh, including a rotated refresh
-//!   token) is handed to the caller's [`TokenStore`] *before* it is used for a request.
+//! - Tokens are obtained once and handed to the caller's [`TokenStore`] *before* any request
+//!   uses them. When the store fails, the request that caused the refresh fails with
+//!   [`AuthError::Store`]; the session keeps the new pair in memory, sends nothing with it,
+//!   and offers it to the store again before the next request (or on
+//!   [`OAuthSession::save_pending`]). It does not refresh again meanwhile: with a server that
+//!   rotates refresh tokens, the old one is already spent, and the unsaved pair holds the
+//!   only valid refresh token.
 //! - At most one refresh is in flight per session, however many requests wait on it: a
 //!   request that saw generation `g` of the tokens only refreshes if the tokens are still
 //!   at generation `g` once it holds the refresh lock.
+//! - A refresh, once sent, runs to its end (token request, store, install) on its own task,
+//!   even when the request that started it is cancelled, so a cancelled request cannot drop
+//!   a rotated pair.
+//! - Left to the caller: a process that exits between the token endpoint's answer and a
+//!   successful save loses that pair. Against a server that rotates refresh tokens its user
+//!   must then log in again; the stores in `token_store.rs` keep that window to one write.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 use url::Url;
 
-use super::error::{AuthError, Error, TransportError};
+use super::error::{AuthError, Error};
+use super::token_endpoint;
+
+#[cfg(feature = "keyring")]
+pub use super::token_store::KeyringTokenStore;
+pub use super::token_store::{FileTokenStore, TokenStoreError, TokenStoreErrorKind};
 
 /// A secret string (token, client secret, PKCE verifier). Redacted when printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -90,18 +108,32 @@ impl TokenSet {
 /// Boxed future returned by [`TokenStore::save`].
 pub type StoreFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
-/// Where the caller keeps tokens. Called with every new token pair before it is used, so a
-/// crash after a refresh never loses the only valid refresh token.
+/// Boxed future returned by [`TokenStore::load`].
+pub type LoadFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<TokenSet>, String>> + Send + 'a>>;
+
+/// Where the caller keeps tokens. [`save`](TokenStore::save) is called with every new token
+/// pair before any request uses it.
+///
+/// Ready-made stores: [`FileTokenStore`] (a JSON file, written atomically), the OS keyring
+/// (`KeyringTokenStore`, feature `keyring`) and [`MemoryTokenStore`].
 pub trait TokenStore: Send + Sync + 'static {
-    /// Persists `tokens`; an error is reported to the request that caused the refresh.
+    /// Persists `tokens`. An error fails the request that caused the refresh; the session
+    /// keeps the pair unused and calls `save` with it again before its next request.
+    /// Errors must not contain the tokens.
     fn save<'a>(&'a self, tokens: &'a TokenSet) -> StoreFuture<'a>;
+
+    /// The tokens saved last, or `None` when nothing was saved yet. Used by
+    /// [`OAuthSession::resume`]. The default reads nothing back (`Ok(None)`).
+    fn load(&self) -> LoadFuture<'_> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// A token store that keeps the latest tokens in memory (tests, short-lived tools).
 #[derive(Debug, Default)]
 pub struct MemoryTokenStore {
     latest: std::sync::Mutex<Option<TokenSet>>,
-    saves: std::sync::atomic::AtomicUsize,
+    saves: AtomicUsize,
 }
 
 impl MemoryTokenStore {
@@ -117,7 +149,7 @@ impl MemoryTokenStore {
 
     /// How many times tokens were saved.
     pub fn saves(&self) -> usize {
-        self.saves.load(std::sync::atomic::Ordering::SeqCst)
+        self.saves.load(Ordering::SeqCst)
     }
 }
 
@@ -127,13 +159,20 @@ impl TokenStore for MemoryTokenStore {
             if let Ok(mut g) = self.latest.lock() {
                 *g = Some(tokens.clone());
             }
-            self.saves.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.saves.fetch_add(1, Ordering::SeqCst);
             Ok(())
         })
+    }
+
+    fn load(&self) -> LoadFuture<'_> {
+        Box::pin(async move { Ok(self.latest()) })
     }
 }
 
 /// An OAuth2 client registration and the server's endpoints.
+///
+/// The client authenticates to the token endpoint with `client_id` and `client_secret` in the
+/// request body.
 #[derive(Clone, Debug)]
 pub struct OAuthConfig {
     /// Client identifier.
@@ -200,7 +239,9 @@ impl AuthorizeUrlBuilder {
         self
     }
 
-    /// Adds another query parameter (e.g. `nonce`, `response_mode`).
+    /// Adds another query parameter (e.g. `nonce`, `response_mode`). Not for the parameters
+    /// the builder sets itself (`client_id`, `redirect_uri`, `response_type`, `state`,
+    /// `scope`, `code_challenge`, `code_challenge_method`).
     pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra.push((name.into(), value.into()));
         self
@@ -208,80 +249,66 @@ impl AuthorizeUrlBuilder {
 
     /// The URL, with a fresh random `state` (and verifier).
     pub fn build(self) -> AuthorizationRequest {
-        let state = random_token(16);
-        let verifier = self.pkce.then(|| Secret(random_token(32)));
-        let mut url = self.config.authorize_url.clone();
-        {
-            let mut q = url.query_pairs_mut();
-            q.append_pair("client_id", &self.config.client_id)
-                .append_pair("redirect_uri", &self.config.redirect_uri)
-                .append_pair("response_type", "code")
-                .append_pair("state", &state);
-            if !self.scopes.is_empty() {
-                q.append_pair("scope", &self.scopes.join(" "));
-            }
-            if let Some(v) = &verifier {
-                let challenge =
-                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(v.expose().as_bytes()));
-                q.append_pair("code_challenge", &challenge).append_pair("code_challenge_method", "S256");
-            }
-            for (k, v) in &self.extra {
-                q.append_pair(k, v);
-            }
-        }
-        AuthorizationRequest { url, state, pkce_verifier: verifier }
+        token_endpoint::authorize(&self.config, &self.scopes, self.pkce, &self.extra)
     }
 }
 
-fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the operating system's random source is unavailable");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
+/// The tokens of a session and what became of the last refresh.
 struct TokenState {
+    /// The pair requests use; the store has accepted it (or it came from the store).
     tokens: TokenSet,
+    /// Bumped whenever `tokens` changes.
     generation: u64,
+    /// A pair obtained from the token endpoint that the store refused: not used until the
+    /// store accepts it.
+    unsaved: Option<TokenSet>,
 }
 
-/// A logged-in OAuth2 session: current tokens, refresh, and the caller's store.
-pub struct OAuthSession {
+/// The part of a session that a refresh task shares with the requests waiting for it.
+struct Shared {
     config: OAuthConfig,
     store: Arc<dyn TokenStore>,
     state: Mutex<TokenState>,
     refresh_lock: Mutex<()>,
+    refreshes: AtomicUsize,
+}
+
+/// A logged-in OAuth2 session: current tokens, refresh, and the caller's store.
+pub struct OAuthSession {
+    shared: Arc<Shared>,
     refresh_skew: Duration,
-    http: reqwest::Client,
-    refreshes: std::sync::atomic::AtomicUsize,
+    /// The token endpoint's client, or why it could not be built (reported on refresh).
+    http: Result<reqwest::Client, String>,
 }
 
 impl fmt::Debug for OAuthSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OAuthSession").field("client_id", &self.config.client_id).finish_non_exhaustive()
+        f.debug_struct("OAuthSession").field("client_id", &self.shared.config.client_id).finish_non_exhaustive()
     }
-}
-
-#[derive(serde::Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<u64>,
 }
 
 impl OAuthSession {
     /// A session holding `tokens` (loaded by the caller from its store).
     pub fn new(config: OAuthConfig, tokens: TokenSet, store: Arc<dyn TokenStore>) -> Self {
         OAuthSession {
-            config,
-            store,
-            state: Mutex::new(TokenState { tokens, generation: 0 }),
-            refresh_lock: Mutex::new(()),
+            shared: Arc::new(Shared {
+                config,
+                store,
+                state: Mutex::new(TokenState { tokens, generation: 0, unsaved: None }),
+                refresh_lock: Mutex::new(()),
+                refreshes: AtomicUsize::new(0),
+            }),
             refresh_skew: Duration::from_secs(60),
-            http: reqwest::Client::new(),
-            refreshes: std::sync::atomic::AtomicUsize::new(0),
+            http: token_endpoint::http_client(),
         }
+    }
+
+    /// A session with the tokens `store` saved last, or `None` when it holds none yet (the
+    /// user has to log in: see [`AuthorizeUrlBuilder`] and [`OAuthSession::exchange_code`]).
+    /// A store that cannot read its tokens (a corrupt file, say) is an [`AuthError::Load`].
+    pub async fn resume(config: OAuthConfig, store: Arc<dyn TokenStore>) -> Result<Option<Self>, Error> {
+        let tokens = store.load().await.map_err(|e| Error::Auth(AuthError::Load(e)))?;
+        Ok(tokens.map(|tokens| OAuthSession::new(config, tokens, store)))
     }
 
     /// Refresh this long before the access token expires (default 60 s).
@@ -290,124 +317,121 @@ impl OAuthSession {
         self
     }
 
-    /// Uses this HTTP client for the token endpoint.
+    /// Uses this HTTP client for the token endpoint. It should not follow redirects: the
+    /// default one does not, so a code or refresh token is never sent on to another URL.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = http;
+        self.http = Ok(http);
         self
     }
 
     /// How many refreshes this session has performed.
     pub fn refresh_count(&self) -> usize {
-        self.refreshes.load(std::sync::atomic::Ordering::SeqCst)
+        self.shared.refreshes.load(Ordering::SeqCst)
     }
 
-    /// The current tokens.
+    /// The current tokens (the last pair the store accepted).
     pub async fn tokens(&self) -> TokenSet {
-        self.state.lock().await.tokens.clone()
+        self.shared.state.lock().await.tokens.clone()
     }
 
     /// Exchanges an authorization code for tokens, saves them, and returns a session.
+    ///
+    /// When the store fails, the tokens are not used and the error is [`AuthError::Store`];
+    /// the code is spent, so the user has to authorize again.
     pub async fn exchange_code(
         config: OAuthConfig,
         code: &str,
         pkce_verifier: Option<&Secret>,
         store: Arc<dyn TokenStore>,
     ) -> Result<Self, Error> {
-        let mut form = vec![
-            ("grant_type", "authorization_code".to_owned()),
-            ("code", code.to_owned()),
-            ("redirect_uri", config.redirect_uri.clone()),
-            ("client_id", config.client_id.clone()),
-        ];
-        if let Some(s) = &config.client_secret {
-            form.push(("client_secret", s.expose().to_owned()));
-        }
-        if let Some(v) = pkce_verifier {
-            form.push(("code_verifier", v.expose().to_owned()));
-        }
-        let http = reqwest::Client::new();
-        let tokens = token_request(&http, &config.token_url, &form, None).await?;
+        let http = token_endpoint::http_client().map_err(Error::Config)?;
+        let tokens = token_endpoint::exchange_code(&http, &config, code, pkce_verifier).await?;
         store.save(&tokens).await.map_err(|e| Error::Auth(AuthError::Store(e)))?;
-        Ok(OAuthSession::new(config, tokens, store))
+        Ok(OAuthSession::new(config, tokens, store).with_http_client(http))
     }
 
-    /// The access token to send and its generation, refreshing first when it is about to expire.
-    pub(crate) async fn access_token(&self) -> Result<(Secret, u64), Error> {
-        let (expiring, generation) = {
-            let s = self.state.lock().await;
-            (s.tokens.expires_within(self.refresh_skew), s.generation)
+    /// Hands a token pair the store refused earlier to it again. `Ok(true)` when a pair was
+    /// waiting and is now saved (and in use), `Ok(false)` when none was waiting. Call it
+    /// before exiting after an [`AuthError::Store`], so the pair is not lost with the process.
+    pub async fn save_pending(&self) -> Result<bool, Error> {
+        let generation = {
+            let s = self.shared.state.lock().await;
+            if s.unsaved.is_none() {
+                return Ok(false);
+            }
+            s.generation
         };
+        self.refresh_from(generation).await.map(|()| true)
+    }
+
+    /// The access token to send and its generation: first a pair the store refused earlier is
+    /// offered to it again, then tokens about to expire are refreshed.
+    pub(crate) async fn access_token(&self) -> Result<(Secret, u64), Error> {
+        let (unsaved, mut expiring, mut generation) = self.snapshot().await;
+        if unsaved {
+            self.refresh_from(generation).await?;
+            (_, expiring, generation) = self.snapshot().await;
+        }
         if expiring {
             self.refresh_from(generation).await?;
         }
-        let s = self.state.lock().await;
+        let s = self.shared.state.lock().await;
         Ok((s.tokens.access_token.clone(), s.generation))
     }
 
-    /// Refreshes unless another task already replaced generation `seen`.
+    /// Whether a pair waits for the store, whether the tokens expire soon, and their generation.
+    async fn snapshot(&self) -> (bool, bool, u64) {
+        let s = self.shared.state.lock().await;
+        (s.unsaved.is_some(), s.tokens.expires_within(self.refresh_skew), s.generation)
+    }
+
+    /// Refreshes unless another task already replaced generation `seen`; saves a pair the
+    /// store refused instead of refreshing again. Runs on its own task, so it completes even
+    /// when the caller is cancelled.
     pub(crate) async fn refresh_from(&self, seen: u64) -> Result<(), Error> {
+        let http = self.http.clone().map_err(Error::Config)?;
+        let shared = self.shared.clone();
+        match tokio::spawn(async move { shared.refresh_from(seen, &http).await }).await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Error::Config(format!("the token refresh task did not finish: {e}"))),
+        }
+    }
+}
+
+impl Shared {
+    async fn refresh_from(&self, seen: u64, http: &reqwest::Client) -> Result<(), Error> {
         let _guard = self.refresh_lock.lock().await;
-        let refresh_token = {
+        let (refresh_token, unsaved) = {
             let s = self.state.lock().await;
             if s.generation != seen {
                 return Ok(());
             }
-            s.tokens.refresh_token.clone().ok_or(Error::Auth(AuthError::NoRefreshToken))?
+            (s.tokens.refresh_token.clone(), s.unsaved.clone())
         };
-        let mut form = vec![
-            ("grant_type", "refresh_token".to_owned()),
-            ("refresh_token", refresh_token.expose().to_owned()),
-            ("client_id", self.config.client_id.clone()),
-        ];
-        if let Some(s) = &self.config.client_secret {
-            form.push(("client_secret", s.expose().to_owned()));
-        }
-        self.refreshes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let tokens = token_request(&self.http, &self.config.token_url, &form, Some(refresh_token)).await?;
+        let tokens = match unsaved {
+            Some(tokens) => tokens,
+            None => {
+                let refresh_token = refresh_token.ok_or(Error::Auth(AuthError::NoRefreshToken))?;
+                self.refreshes.fetch_add(1, Ordering::SeqCst);
+                token_endpoint::refresh(http, &self.config, &refresh_token).await?
+            }
+        };
         let saved = self.store.save(&tokens).await;
-        {
-            // Install even when saving failed: dropping a rotated pair would lose it for good.
-            let mut s = self.state.lock().await;
-            s.tokens = tokens;
-            s.generation += 1;
+        let mut s = self.state.lock().await;
+        match saved {
+            Ok(()) => {
+                s.tokens = tokens;
+                s.generation += 1;
+                s.unsaved = None;
+                Ok(())
+            }
+            Err(e) => {
+                s.unsaved = Some(tokens);
+                Err(Error::Auth(AuthError::Store(e)))
+            }
         }
-        saved.map_err(|e| Error::Auth(AuthError::Store(e)))
     }
-}
-
-async fn token_request(
-    http: &reqwest::Client,
-    url: &Url,
-    form: &[(&str, String)],
-    previous_refresh: Option<Secret>,
-) -> Result<TokenSet, Error> {
-    let resp = http
-        .post(url.clone())
-        .header(reqwest::header::ACCEPT, "application/json")
-        .form(form)
-        .send()
-        .await
-        .map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?;
-    let status = resp.status().as_u16();
-    let body = resp.bytes().await.map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?;
-    if !(200..300).contains(&status) {
-        let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
-        let message = parsed
-            .as_ref()
-            .and_then(|v| {
-                ["error_description", "message", "error"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_owned))
-            })
-            .unwrap_or_else(|| "no error message".to_owned());
-        return Err(Error::Auth(AuthError::TokenEndpoint { status, message }));
-    }
-    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-        Error::Auth(AuthError::TokenEndpoint { status, message: format!("unexpected token response: {e}") })
-    })?;
-    Ok(TokenSet {
-        access_token: Secret(parsed.access_token),
-        refresh_token: parsed.refresh_token.map(Secret).or(previous_refresh),
-        expires_at: parsed.expires_in.map(|s| SystemTime::now() + Duration::from_secs(s)),
-    })
 }
 
 /// How a client authenticates its requests.

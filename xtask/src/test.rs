@@ -2,11 +2,12 @@
 //!
 //! Installs the external tools it needs into `.tools/` when they are missing (npm: Prism,
 //! Redocly CLI, `@readme/oas-examples`; PyPI: openapi-spec-validator in a venv), then runs:
-//! formatting, clippy, the drift check, both spec validators, the whole test suite
-//! (including the Prism contract tests and the build-script example), the build-script
-//! example's rebuild rule, the docs of the generator and the client with warnings as errors,
-//! the corpus, and `cargo publish --dry-run` of the generator and the client (both are
-//! packaged and built from the package, so a file missing from a package fails here).
+//! formatting, clippy (all features, and default features on every target), the drift
+//! check, both spec validators, the whole test suite (including the Prism contract tests and
+//! the build-script example), a build of the client's examples, the build-script example's
+//! rebuild rule, the docs of the generator and the client with warnings as errors, the
+//! corpus, and `cargo publish --dry-run` of the generator and the client (both are packaged
+//! and built from the package, so a file missing from a package fails here).
 
 use std::path::Path;
 use std::process::Command;
@@ -109,9 +110,11 @@ pub fn run_all() -> Result<bool> {
             "warnings",
         ]),
     )?;
+    // Default features, all targets: tests and examples must build without `full-serde` too
+    // (`cargo test -p cirqll` is what a contributor types first).
     run(
-        "cargo clippy --lib -D warnings",
-        cargo().current_dir(&root).args(["clippy", "--workspace", "--lib", "--", "-D", "warnings"]),
+        "cargo clippy --all-targets -D warnings",
+        cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
     run(
         "cargo xtask codegen --check",
@@ -137,6 +140,7 @@ pub fn run_all() -> Result<bool> {
             .env("PRISM", tools.join("node_modules/.bin/prism")),
     )?;
     run("cargo test -p cirqll --doc", cargo().current_dir(&root).args(["test", "-p", "cirqll", "--doc"]))?;
+    run("cargo build -p cirqll --examples", cargo().current_dir(&root).args(["build", "-p", "cirqll", "--examples"]))?;
     step("build-script example reruns build.rs only when its spec changes", || build_script_reruns(&root))?;
     // Broken intra-doc links are errors; the example shows module-mode docs.
     run(

@@ -173,11 +173,22 @@ impl TransportError {
         let e = e.without_url();
         TransportError { message: e.to_string(), timeout: e.is_timeout(), connect: e.is_connect(), source: Some(e) }
     }
+
+    /// A failure that did not come from reqwest (an HTTP message that could not be built).
+    pub(crate) fn other(message: String) -> Self {
+        TransportError { message, timeout: false, connect: false, source: None }
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error: {}", self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -194,9 +205,12 @@ pub enum AuthError {
     },
     /// No refresh token is available to renew an expired access token.
     NoRefreshToken,
-    /// The caller's token store failed to save a new token pair. The new tokens are still
-    /// used in memory, so nothing is lost while the process runs.
+    /// The caller's token store failed to save a new token pair. The session keeps the pair
+    /// in memory, unused, and hands it to the store again before the next request (or when
+    /// `OAuthSession::save_pending` is called); it never spends the refresh token twice.
     Store(String),
+    /// The caller's token store could not read the saved tokens back (a corrupt file, say).
+    Load(String),
     /// The `state` of an authorization callback did not match.
     StateMismatch,
     /// The authorization callback carried an error or no code.
@@ -209,6 +223,7 @@ impl fmt::Display for AuthError {
             AuthError::TokenEndpoint { status, message } => write!(f, "token endpoint answered {status}: {message}"),
             AuthError::NoRefreshToken => write!(f, "the access token expired and there is no refresh token"),
             AuthError::Store(m) => write!(f, "the token store failed to save the new tokens: {m}"),
+            AuthError::Load(m) => write!(f, "the token store could not load the saved tokens: {m}"),
             AuthError::StateMismatch => write!(f, "the authorization callback's state does not match the request"),
             AuthError::Callback(m) => write!(f, "the authorization callback failed: {m}"),
         }

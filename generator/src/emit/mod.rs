@@ -50,6 +50,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("response.rs", include_str!("../../templates/runtime/response.rs")),
     ("retry.rs", include_str!("../../templates/runtime/retry.rs")),
     ("serde_helpers.rs", include_str!("../../templates/runtime/serde_helpers.rs")),
+    ("token_endpoint.rs", include_str!("../../templates/runtime/token_endpoint.rs")),
+    ("token_store.rs", include_str!("../../templates/runtime/token_store.rs")),
 ];
 
 /// An identifier; raw identifiers are never needed because naming suffixes keywords.

@@ -164,7 +164,9 @@ pub fn oauth_module(api: &Api) -> Option<TokenStream> {
         }
     });
     Some(quote! {
-        pub use crate::runtime::auth::{AuthorizationRequest, AuthorizeUrlBuilder, MemoryTokenStore, OAuthConfig, OAuthSession, Secret, TokenSet, TokenStore};
+        pub use crate::runtime::auth::{AuthorizationRequest, AuthorizeUrlBuilder, FileTokenStore, MemoryTokenStore, OAuthConfig, OAuthSession, Secret, TokenSet, TokenStore, TokenStoreError};
+        #[cfg(feature = "keyring")]
+        pub use crate::runtime::auth::KeyringTokenStore;
         /// Authorization endpoint from the spec.
         pub const AUTHORIZATION_URL: &str = #authorize;
         /// Token endpoint from the spec.

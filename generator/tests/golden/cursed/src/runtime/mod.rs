@@ -17,3 +17,5 @@ pub mod query;
 pub mod response;
 pub mod retry;
 pub mod serde_helpers;
+mod token_endpoint;
+pub mod token_store;

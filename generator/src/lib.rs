@@ -146,14 +146,17 @@ pub mod module;
 pub mod naming;
 pub mod reference;
 pub mod resolve;
+pub mod timings;
 pub mod write;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::time::Instant;
 
 pub use emit::Files;
 pub use error::{Error, Location, Result};
 pub use module::{Builder, GeneratedModule, ModuleOptions};
+pub use timings::Timings;
 pub use write::{check_crate, write_crate, CheckReport};
 
 /// Options of a generation that are not in the spec.
@@ -184,6 +187,8 @@ pub struct Generated {
     pub fallbacks: Vec<String>,
     /// Number of operations and named types generated.
     pub counts: (usize, usize),
+    /// Time spent in each stage.
+    pub timings: Timings,
 }
 
 impl Generated {
@@ -208,7 +213,7 @@ fn support_report(counts: (usize, usize), fallbacks: &[String]) -> String {
 
 /// Loads, validates, lowers and names a spec: the IR the emitters (and [`diff`]) read.
 pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
-    analyze(path, bytes).map(|(api, _)| api)
+    analyze(path, bytes, &mut Timings::default()).map(|(api, _)| api)
 }
 
 /// [`analyze_bytes`], also returning the spec's SHA-256 (the parsed tree is freed on return,
@@ -216,16 +221,23 @@ pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
 /// on a second thread beside resolving, lowering and naming, which read only the JSON tree (and
 /// lowering only after `resolve` has refused references it could not follow); the shape
 /// check's error, being the most basic, wins over theirs.
-fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, String)> {
-    let spec = load::load_bytes(path, bytes)?;
+fn analyze(path: &Path, bytes: &[u8], timings: &mut Timings) -> Result<(ir::Api, String)> {
+    let spec = timings::timed(&mut timings.load, || load::load_bytes(path, bytes))?;
     let (shape, api) = std::thread::scope(|scope| {
-        let shape = scope.spawn(|| load::check_shape(&spec, bytes));
-        let api = resolve::validate(&spec).and_then(|()| lower::lower(&spec)).map(|mut api| {
-            naming::assign(&mut api);
-            api
+        let shape = scope.spawn(|| {
+            let start = Instant::now();
+            (load::check_shape(&spec, bytes), start.elapsed())
         });
+        let api = timings::timed(&mut timings.resolve, || resolve::validate(&spec))
+            .and_then(|()| timings::timed(&mut timings.lower, || lower::lower(&spec)))
+            .map(|mut api| {
+                timings::timed(&mut timings.naming, || naming::assign(&mut api));
+                api
+            });
         (shape.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), api)
     });
+    let (shape, shape_time) = shape;
+    timings.shape_check = shape_time;
     shape?;
     Ok((api?, spec.sha256))
 }
@@ -238,10 +250,19 @@ pub fn generate_file(spec: &Path, opts: &Options) -> Result<Generated> {
 
 /// Generates a crate from spec text; `path` names the spec in messages and headers.
 pub fn generate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Generated> {
-    let (api, emit_opts) = prepare(path, bytes, opts)?;
-    let files = emit::emit(&api, &emit_opts)?;
+    let start = Instant::now();
+    let mut timings = Timings::default();
+    let (api, emit_opts) = prepare(path, bytes, opts, &mut timings)?;
+    let files = emit::emit_timed(&api, &emit_opts, &mut timings)?;
+    timings.total = start.elapsed();
     let ops = api.tags.iter().map(|t| t.operations.len()).sum();
-    Ok(Generated { crate_name: emit_opts.crate_name, files, fallbacks: api.fallbacks, counts: (ops, api.types.len()) })
+    Ok(Generated {
+        crate_name: emit_opts.crate_name,
+        files,
+        fallbacks: api.fallbacks,
+        counts: (ops, api.types.len()),
+        timings,
+    })
 }
 
 /// Generates a client as one module file for `include!` (see [`module`]; from a build script,
@@ -253,7 +274,7 @@ pub fn generate_module_bytes(
     module_opts: &ModuleOptions,
 ) -> Result<GeneratedModule> {
     let module_path = module_opts.module_path.as_deref().map(module::parse_module_path).transpose()?;
-    let (api, emit_opts) = prepare(path, bytes, opts)?;
+    let (api, emit_opts) = prepare(path, bytes, opts, &mut Timings::default())?;
     let files = emit::emit(&api, &emit_opts)?;
     let module_path = module_path.unwrap_or_else(|| vec![naming::crate_ident(&emit_opts.crate_name)]);
     let features: BTreeSet<String> =
@@ -265,7 +286,7 @@ pub fn generate_module_bytes(
 
 /// Analyzes the spec and settles what emission needs that is not in it: the package name
 /// (given and checked, or from the spec) and version.
-fn prepare(path: &Path, bytes: &[u8], opts: &Options) -> Result<(ir::Api, emit::EmitOptions)> {
+fn prepare(path: &Path, bytes: &[u8], opts: &Options, timings: &mut Timings) -> Result<(ir::Api, emit::EmitOptions)> {
     if let Some(name) = &opts.crate_name {
         naming::check_crate_name(name).map_err(|message| Error::InvalidOption {
             option: "crate name",
@@ -273,7 +294,7 @@ fn prepare(path: &Path, bytes: &[u8], opts: &Options) -> Result<(ir::Api, emit::
             message,
         })?;
     }
-    let (api, spec_sha256) = analyze(path, bytes)?;
+    let (api, spec_sha256) = analyze(path, bytes, timings)?;
     let emit_opts = emit::EmitOptions {
         crate_name: opts.crate_name.clone().unwrap_or_else(|| naming::crate_name(&api)),
         crate_version: api.crate_meta.version.clone().unwrap_or_else(|| opts.crate_version.clone()),

@@ -14,12 +14,14 @@ mod types;
 pub(crate) use types::FULL_SERDE_FEATURE;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::ir::*;
+use crate::timings::Timings;
 
 /// Options that are not in the spec.
 #[derive(Debug, Clone)]
@@ -75,7 +77,9 @@ impl Job<'_> {
         }
     }
 
-    fn render(&self, api: &Api, krate: &str, header: &str) -> Result<(String, String)> {
+    /// Builds and prints the file, adding the time of each step to `spent` (emit, print).
+    fn render(&self, api: &Api, krate: &str, header: &str, spent: &mut [Duration; 2]) -> Result<(String, String)> {
+        let start = Instant::now();
         let (path, tokens) = match self {
             Job::Models(module, doc, defs) => {
                 let models = defs.iter().map(|def| types::model(api, def));
@@ -83,15 +87,25 @@ impl Job<'_> {
             }
             Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, krate, tag)),
         };
+        let built = Instant::now();
+        spent[0] += built - start;
         let text = render(&path, tokens, header)?;
+        spent[1] += built.elapsed();
         Ok((path, text))
     }
 }
 
-/// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified).
-/// Workers take the next job from a shared counter, and `jobs` comes heaviest first, so no
-/// worker is left with a large tag module at the end while the others idle.
-fn render_parallel(api: &Api, jobs: &[Job<'_>], krate: &str, header: &str) -> Result<Vec<(String, String)>> {
+/// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified),
+/// adding the workers' emit and print times to `spent`. Workers take the next job from a
+/// shared counter, and `jobs` comes heaviest first, so no worker is left with a large tag
+/// module at the end while the others idle.
+fn render_parallel(
+    api: &Api,
+    jobs: &[Job<'_>],
+    krate: &str,
+    header: &str,
+    spent: &mut [Duration; 2],
+) -> Result<Vec<(String, String)>> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -99,17 +113,23 @@ fn render_parallel(api: &Api, jobs: &[Job<'_>], krate: &str, header: &str) -> Re
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
+                    let mut spent = [Duration::ZERO; 2];
                     while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        done.push(job.render(api, krate, header)?);
+                        done.push(job.render(api, krate, header, &mut spent)?);
                     }
-                    Ok::<_, Error>(done)
+                    Ok::<_, Error>((done, spent))
                 })
             })
             .collect();
         let mut out = Vec::with_capacity(jobs.len());
         for h in handles {
             match h.join() {
-                Ok(rendered) => out.extend(rendered?),
+                Ok(rendered) => {
+                    let (rendered, worker) = rendered?;
+                    out.extend(rendered);
+                    spent[0] += worker[0];
+                    spent[1] += worker[1];
+                }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
@@ -141,6 +161,25 @@ pub fn header(opts: &EmitOptions) -> String {
 
 /// Emits every file of the crate.
 pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
+    emit_timed(api, opts, &mut Timings::default())
+}
+
+/// [`emit`], recording the time spent building and printing in `timings` (`emit`, `print`,
+/// `emit_wall`).
+pub fn emit_timed(api: &Api, opts: &EmitOptions, timings: &mut Timings) -> Result<Files> {
+    let start = Instant::now();
+    let mut spent = [Duration::ZERO; 2];
+    let files = emit_files(api, opts, &mut spent)?;
+    timings.emit += spent[0];
+    timings.print += spent[1];
+    timings.emit_wall += start.elapsed();
+    Ok(files)
+}
+
+/// Every file of the crate; time building goes to `spent[0]`, parsing and printing to
+/// `spent[1]`.
+fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Result<Files> {
+    let serial = Instant::now();
     let header = header(opts);
     let mut files = Files::new();
 
@@ -165,9 +204,12 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     }
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight()));
     let krate = opts.crate_name.replace('-', "_");
-    for (path, text) in render_parallel(api, &jobs, &krate, &header)? {
+    spent[0] += serial.elapsed();
+    for (path, text) in render_parallel(api, &jobs, &krate, &header, spent)? {
         files.insert(path, text.into_bytes());
     }
+    // The remaining files are small: the time of printing them counts as emitting.
+    let serial = Instant::now();
     let mut rust = |path: String, tokens: TokenStream| -> Result<()> {
         let text = render(&path, tokens, &header)?;
         files.insert(path, text.into_bytes());
@@ -254,6 +296,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         "rustfmt.toml".into(),
         b"# @generated: this crate is printed by prettyplease.\ndisable_all_formatting = true\n".to_vec(),
     );
+    spent[0] += serial.elapsed();
     Ok(files)
 }
 

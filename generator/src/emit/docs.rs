@@ -1,6 +1,6 @@
 //! Doc comments from spec text: one `#[doc]` attribute per line, made safe for rustdoc.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::ir::Docs;
@@ -14,11 +14,41 @@ pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
 
 /// Doc attributes for plain lines.
 pub fn plain(lines: &[String]) -> TokenStream {
+    let mut line = String::new();
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        line.clear();
+        if !l.is_empty() {
+            line.push(' ');
+            line.push_str(l);
+        }
+        let l = text(&line);
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
+}
+
+/// The string literal of one doc line, written raw (`r"..."`) when that cannot show.
+///
+/// prettyplease prints a doc attribute as a `///` comment from the literal's value, so the
+/// output is the same either way; a raw literal is only cheaper: written without escaping
+/// each character, and read back (by syn, several times, and by prettyplease) by copying
+/// instead of unescaping. Doc text is a fifth of a large crate's bytes. Text that prettyplease
+/// would print as an attribute (several lines, or a leading `/`) keeps the ordinary literal,
+/// and so does text with a carriage return, which a raw string cannot hold.
+pub fn text(text: &str) -> Literal {
+    if !text.contains(['\r', '\n']) && !text.starts_with('/') {
+        // The closing `"` needs more `#` than follow any `"` inside.
+        let hashes = text
+            .match_indices('"')
+            .map(|(i, _)| text[i + 1..].bytes().take_while(|&b| b == b'#').count() + 1)
+            .max()
+            .unwrap_or(0);
+        let hashes = "#".repeat(hashes);
+        if let Ok(lit) = format!("r{hashes}\"{text}\"{hashes}").parse::<Literal>() {
+            return lit;
+        }
+    }
+    Literal::string(text)
 }
 
 /// The lines of a doc comment: summary, description, constraints, provenance.

@@ -78,20 +78,62 @@ impl Job<'_> {
     }
 
     /// Builds and prints the file, adding the time of each step to `spent` (emit, print).
+    /// Items are parsed as they are built, so token streams never pile up for a whole file.
     fn render(&self, api: &Api, krate: &str, header: &str, spent: &mut [Duration; 2]) -> Result<(String, String)> {
-        let start = Instant::now();
-        let (path, tokens) = match self {
+        match self {
             Job::Models(module, doc, defs) => {
-                let models = defs.iter().map(|def| types::model(api, def));
-                (format!("src/models/{module}.rs"), quote!(#![doc = #doc] #(#models)*))
+                let mut file = ParsedFile::new(format!("src/models/{module}.rs"));
+                file.push(quote!(#![doc = #doc]), spent)?;
+                for def in defs {
+                    let start = Instant::now();
+                    let tokens = types::model(api, def);
+                    spent[0] += start.elapsed();
+                    file.push(tokens, spent)?;
+                }
+                file.print(header, spent)
             }
-            Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, krate, tag)),
-        };
-        let built = Instant::now();
-        spent[0] += built - start;
-        let text = render(&path, tokens, header)?;
-        spent[1] += built.elapsed();
-        Ok((path, text))
+            Job::Tag(tag) => {
+                let mut file = ParsedFile::new(format!("src/apis/{}.rs", tag.name.rust));
+                let start = Instant::now();
+                let items = apis::tag_module(api, krate, tag);
+                spent[0] += start.elapsed();
+                for tokens in items {
+                    file.push(tokens, spent)?;
+                }
+                file.print(header, spent)
+            }
+        }
+    }
+}
+
+/// A Rust file whose items are parsed one group at a time: smaller token buffers than one
+/// parse of the whole file, and each group's tokens are freed as soon as it is parsed.
+struct ParsedFile {
+    path: String,
+    file: syn::File,
+}
+
+impl ParsedFile {
+    fn new(path: String) -> Self {
+        ParsedFile { path, file: syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() } }
+    }
+
+    /// Parses `tokens` (inner attributes and items) into the file; the time goes to `spent[1]`.
+    fn push(&mut self, tokens: TokenStream, spent: &mut [Duration; 2]) -> Result<()> {
+        let start = Instant::now();
+        let part = parse(&self.path, tokens)?;
+        self.file.attrs.extend(part.attrs);
+        self.file.items.extend(part.items);
+        spent[1] += start.elapsed();
+        Ok(())
+    }
+
+    /// The printed file with `header`, and its path; the time goes to `spent[1]`.
+    fn print(self, header: &str, spent: &mut [Duration; 2]) -> Result<(String, String)> {
+        let start = Instant::now();
+        let text = print(header, &self.file);
+        spent[1] += start.elapsed();
+        Ok((self.path, text))
     }
 }
 
@@ -139,14 +181,28 @@ fn render_parallel(
 
 /// Parses generated tokens and prints them with the file header.
 fn render(path: &str, tokens: TokenStream, header: &str) -> Result<String> {
+    Ok(print(header, &parse(path, tokens)?))
+}
+
+/// Parses generated tokens as a file (inner attributes and items); `path` names it in errors.
+fn parse(path: &str, tokens: TokenStream) -> Result<syn::File> {
     let debug = std::env::var_os("CODEGEN_DEBUG").is_some().then(|| tokens.to_string());
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    syn::parse2(tokens).map_err(|e| {
         if let Some(t) = &debug {
             eprintln!("{t}");
         }
         Error::Emit { file: path.to_owned(), message: e.to_string() }
-    })?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    })
+}
+
+/// `header`, a blank line, and the file as prettyplease prints it.
+fn print(header: &str, file: &syn::File) -> String {
+    let body = prettyplease::unparse(file);
+    let mut text = String::with_capacity(header.len() + 1 + body.len());
+    text.push_str(header);
+    text.push('\n');
+    text.push_str(&body);
+    text
 }
 
 /// The first line of every generated Rust file: generator version, spec name and hash.

@@ -182,47 +182,74 @@ pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
 }
 
 /// Docs of a schema-like node: title/summary, description, constraints, provenance.
+///
+/// One pass over the node's keys (this runs for every schema and property of the spec, and
+/// each lookup by key hashes it), then the constraints in a fixed order.
 pub(crate) fn docs_of(v: &Value) -> Docs {
+    let Some(node) = v.as_object() else { return Docs::default() };
+    let (mut title, mut summary, mut description) = (None, None, None);
+    let (mut provenance, mut note) = (None, None);
+    // minLength, maxLength, minimum, maximum, pattern, format, default, readOnly, writeOnly.
+    let mut constraint: [Option<&Value>; 9] = [None; 9];
+    let mut deprecated = false;
+    for (key, value) in node {
+        match key.as_str() {
+            "title" => title = Some(value),
+            "summary" => summary = Some(value),
+            "description" => description = value.as_str(),
+            "deprecated" => deprecated = value.as_bool().unwrap_or(false),
+            "x-provenance" => provenance = value.as_str(),
+            "x-provenance-note" => note = value.as_str(),
+            "minLength" => constraint[0] = Some(value),
+            "maxLength" => constraint[1] = Some(value),
+            "minimum" => constraint[2] = Some(value),
+            "maximum" => constraint[3] = Some(value),
+            "pattern" => constraint[4] = Some(value),
+            "format" => constraint[5] = Some(value),
+            "default" => constraint[6] = Some(value),
+            "readOnly" => constraint[7] = Some(value),
+            "writeOnly" => constraint[8] = Some(value),
+            _ => {}
+        }
+    }
     let mut docs = Docs {
-        summary: v.get("title").or_else(|| v.get("summary")).and_then(Value::as_str).map(str::to_owned),
-        description: v.get("description").and_then(Value::as_str).map(str::to_owned),
+        // `title` wins over `summary` when present, even when it is not a string.
+        summary: title.or(summary).and_then(Value::as_str).map(str::to_owned),
+        description: description.map(str::to_owned),
         constraints: Vec::new(),
         provenance: None,
-        deprecated: v.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        deprecated,
     };
-    if v.get("x-provenance").and_then(Value::as_str) == Some("inferred") {
-        let note = v.get("x-provenance-note").and_then(Value::as_str).unwrap_or("not confirmed by the API docs");
-        docs.provenance = Some(format!("Inferred: {note}"));
+    if provenance == Some("inferred") {
+        docs.provenance = Some(format!("Inferred: {}", note.unwrap_or("not confirmed by the API docs")));
     }
-    let num = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_f64().map(|f| if f.fract() == 0.0 { format!("{}", f as i64) } else { f.to_string() }))
-    };
-    if let Some(m) = v.get("minLength").and_then(Value::as_u64) {
+    let num = |x: &Value| x.as_f64().map(|f| if f.fract() == 0.0 { format!("{}", f as i64) } else { f.to_string() });
+    let [min_len, max_len, minimum, maximum, pattern, format, default, read_only, write_only] = constraint;
+    if let Some(m) = min_len.and_then(Value::as_u64) {
         docs.constraints.push(format!("at least {m} characters"));
     }
-    if let Some(m) = v.get("maxLength").and_then(Value::as_u64) {
+    if let Some(m) = max_len.and_then(Value::as_u64) {
         docs.constraints.push(format!("at most {m} characters"));
     }
-    if let Some(m) = num("minimum") {
+    if let Some(m) = minimum.and_then(num) {
         docs.constraints.push(format!("minimum {m}"));
     }
-    if let Some(m) = num("maximum") {
+    if let Some(m) = maximum.and_then(num) {
         docs.constraints.push(format!("maximum {m}"));
     }
-    if let Some(p) = v.get("pattern").and_then(Value::as_str) {
+    if let Some(p) = pattern.and_then(Value::as_str) {
         docs.constraints.push(format!("pattern `{p}`"));
     }
-    if let Some(f) = v.get("format").and_then(Value::as_str) {
+    if let Some(f) = format.and_then(Value::as_str) {
         docs.constraints.push(format!("format `{f}`"));
     }
-    if let Some(d) = v.get("default") {
+    if let Some(d) = default {
         docs.constraints.push(format!("default `{d}`"));
     }
-    if v.get("readOnly").and_then(Value::as_bool) == Some(true) {
+    if read_only.and_then(Value::as_bool) == Some(true) {
         docs.constraints.push("read-only".into());
     }
-    if v.get("writeOnly").and_then(Value::as_bool) == Some(true) {
+    if write_only.and_then(Value::as_bool) == Some(true) {
         docs.constraints.push("write-only".into());
     }
     docs

@@ -6,6 +6,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "audit")]
+pub mod audit;
 pub mod diff;
 pub mod emit;
 pub mod error;

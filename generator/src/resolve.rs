@@ -76,7 +76,7 @@ fn collect_refs(v: &serde_json::Value, pointer: &mut String, out: &mut Vec<(Stri
 }
 
 /// `#/components/schemas/a%20b` → `/components/schemas/a b`.
-fn unescape_uri(s: &str) -> String {
+pub(crate) fn unescape_uri(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -101,7 +101,10 @@ fn date_times_are_rfc3339_or_the_wire_format() {
     let out = validator.check("#/components/schemas/Pet", &pet, "");
     assert_eq!(out.violations.len(), 1, "{:?}", out.violations);
     let v = &out.violations[0];
-    assert_eq!((v.kind.as_str(), v.schema.as_str()), ("format-mismatch", "#/components/schemas/Base/properties/created_at/format"));
+    assert_eq!(
+        (v.kind.as_str(), v.schema.as_str()),
+        ("format-mismatch", "#/components/schemas/Base/properties/created_at/format")
+    );
     assert!(v.message.contains("x-datetime-format `%Y-%m-%d %H:%M:%S`"), "{}", v.message);
     // Without a declared wire format only RFC 3339 passes.
     pet["created_at"] = json!("2024-05-18 13:38:35");
@@ -166,8 +169,14 @@ fn additional_properties_decide_what_undeclared_keys_are() {
 #[test]
 fn keywords_imply_a_type_and_null_needs_nullable() {
     let spec = spec();
-    assert_eq!(violations(&spec, "Implied", json!("text")), expect(&[("type-mismatch", "", "#/components/schemas/Implied")]));
-    assert_eq!(violations(&spec, "Owner", json!(null)), expect(&[("type-mismatch", "", "#/components/schemas/Owner/type")]));
+    assert_eq!(
+        violations(&spec, "Implied", json!("text")),
+        expect(&[("type-mismatch", "", "#/components/schemas/Implied")])
+    );
+    assert_eq!(
+        violations(&spec, "Owner", json!(null)),
+        expect(&[("type-mismatch", "", "#/components/schemas/Owner/type")])
+    );
 }
 
 #[test]
@@ -186,7 +195,9 @@ fn headers_are_read_as_their_schema_type() {
 fn the_schemas_used_are_recorded() {
     let spec = spec();
     let out = Validator::new(&spec, None).check("#/components/schemas/Pet", &valid_pet(), "");
-    for used in ["#/components/schemas/Pet", "#/components/schemas/Base", "#/components/schemas/Owner", &format!("{PET}/name")] {
+    for used in
+        ["#/components/schemas/Pet", "#/components/schemas/Base", "#/components/schemas/Owner", &format!("{PET}/name")]
+    {
         assert!(out.visited.iter().any(|v| v == used), "{used} not in {:?}", out.visited);
     }
     assert!(!out.visited.iter().any(|v| v.starts_with("#/components/schemas/Shape")));

@@ -53,7 +53,7 @@ pub fn edits(
     fixes.sort_by_key(|(fix, _, _)| std::cmp::Reverse(depth(target(fix))));
     for (fix, observed, reason) in &fixes {
         if apply_fix(&mut patched, raw, fix, observed, datetime_format) {
-            why.entry(target(fix).to_owned()).or_default().push(reason.clone());
+            why.entry(edited(fix)).or_default().push(reason.clone());
         }
     }
     for inference in inferences.iter().filter(|i| i.verdict == Verdict::Confirmed) {
@@ -70,7 +70,7 @@ pub fn edits(
             "x-provenance-note".into(),
             Value::from(format!("Confirmed by responses of the live API (cirqll-codegen audit){was}.")),
         );
-        why.entry(inference.tree_pointer.clone())
+        why.entry(format!("{}/x-provenance", inference.tree_pointer))
             .or_default()
             .push("confirmed by the audit: documented by observation".into());
     }
@@ -82,12 +82,17 @@ pub fn edits(
     let actions: Vec<Value> = actions
         .into_iter()
         .map(|a| {
+            let touched: Vec<String> = match &a.update {
+                Some(Value::Object(keys)) => keys.keys().map(|k| child_pointer(&a.pointer, k)).collect(),
+                _ => vec![a.pointer.clone()],
+            };
             let mut reasons: Vec<&str> = why
                 .iter()
-                .filter(|(p, _)| related(p, &a.pointer))
+                .filter(|(p, _)| touched.iter().any(|t| related(p, t)))
                 .flat_map(|(_, r)| r.iter().map(String::as_str))
                 .collect();
-            reasons.dedup();
+            let mut seen = std::collections::BTreeSet::new();
+            reasons.retain(|r| seen.insert(*r));
             let mut action = Map::new();
             action.insert("target".into(), Value::from(a.target));
             action.insert("description".into(), Value::from(reasons.join("; ")));
@@ -125,6 +130,19 @@ fn target(fix: &Fix) -> &str {
         Fix::Nullable { site } | Fix::Widen { site, .. } => site,
         Fix::AddStatus { responses, .. } => responses,
         Fix::OptionalHeader { header } => header,
+    }
+}
+
+/// The node a fix changes (below its target), to say why each action is there.
+fn edited(fix: &Fix) -> String {
+    match fix {
+        Fix::AddProperty { object, name } => format!("{object}/properties/{}", pointer_segment(name)),
+        Fix::Optional { schema, .. } => format!("{schema}/required"),
+        Fix::Nullable { site } | Fix::Widen { site, .. } => site.clone(),
+        Fix::DropKeyword { schema, keyword } => format!("{schema}/{keyword}"),
+        Fix::AddEnumValue { schema, .. } => format!("{schema}/enum"),
+        Fix::AddStatus { responses, status, .. } => format!("{responses}/{}", pointer_segment(status)),
+        Fix::OptionalHeader { header } => format!("{header}/required"),
     }
 }
 

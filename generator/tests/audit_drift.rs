@@ -25,76 +25,9 @@ mod audit_common;
 
 use audit_common::*;
 use serde_json::{json, Value};
-use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::MockServer;
 
 const TOKEN: &str = "drift-test-token-5b2e";
-
-/// Mounts the drifted API; `strict` makes wiremock verify each request is made exactly once.
-async fn drifted_server(strict: bool) -> MockServer {
-    let server = MockServer::start().await;
-    let bearer = format!("Bearer {TOKEN}");
-    let auth = || header("authorization", bearer.as_str());
-    let times = |m: Mock| if strict { m.expect(1) } else { m };
-    let show = |b: Value| json(200, b).insert_header("X-Eager-Loading-Weight", "3");
-    // Relations are loaded one per request: user and contacts weigh 3 each, the limit is 4.
-    Mock::given(method("GET"))
-        .and(|r: &Request| r.url.query_pairs().filter(|(k, _)| k == "with[]").count() > 1)
-        .respond_with(json(400, json!({"message": "The eager-loading weight exceeds 4."})))
-        .with_priority(1)
-        .expect(0)
-        .mount(&server)
-        .await;
-    for m in [
-        Mock::given(method("GET"))
-            .and(path("/api/customer"))
-            .and(query_param("limit", "2"))
-            .and(query_param("offset", "0"))
-            .and(auth())
-            .respond_with(json(200, body("index-page1"))),
-        Mock::given(method("GET"))
-            .and(path("/api/customer"))
-            .and(query_param("limit", "2"))
-            .and(query_param("offset", "2"))
-            .and(auth())
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .insert_header("content-type", "application/json")
-                    .insert_header("X-RateLimit-Limit", "600")
-                    .set_body_string(body("index-page2").to_string()),
-            ),
-        Mock::given(method("GET"))
-            .and(path("/api/customer/1"))
-            .and(query_param("with[]", "user"))
-            .and(query_param("count[]", "contacts"))
-            .and(auth())
-            .respond_with(show(body("show-user"))),
-        Mock::given(method("GET"))
-            .and(path("/api/customer/1"))
-            .and(query_param("with[]", "contacts"))
-            .and(auth())
-            .respond_with(show(body("show-contacts"))),
-        Mock::given(method("POST"))
-            .and(path("/api/customer"))
-            .and(body_json(json!({"name": "Lowe, Farrell and Leuschke", "status": "lead", "price": 100})))
-            .and(auth())
-            .respond_with(json(200, body("created"))),
-        Mock::given(method("GET")).and(path("/api/customer/99")).and(auth()).respond_with(show(body("read-back"))),
-        Mock::given(method("PATCH"))
-            .and(path("/api/customer/99"))
-            .and(body_json(json!({"name": "Lowe and Leuschke"})))
-            .and(auth())
-            .respond_with(json(200, body("updated"))),
-        Mock::given(method("DELETE")).and(path("/api/customer/99")).and(auth()).respond_with(
-            ResponseTemplate::new(204)
-                .insert_header("X-RateLimit-Limit", "600")
-                .insert_header("X-RateLimit-Remaining", "590"),
-        ),
-    ] {
-        times(m).mount(&server).await;
-    }
-    server
-}
 
 fn audit_args(spec: &str, server: &MockServer, dir: &std::path::Path) -> Vec<String> {
     let api = format!("{}/api", server.uri());
@@ -124,7 +57,7 @@ async fn every_planted_drift_is_reported_once_and_the_overlay_makes_the_response
     let spec = spec.display().to_string();
     let env = vec![("DRIFT_TOKEN".to_owned(), TOKEN.to_owned())];
 
-    let server = drifted_server(true).await;
+    let server = drifted_server(TOKEN, true).await;
     let run = cli(audit_args(&spec, &server, &dir), env.clone()).await;
     assert_eq!(run.code, 1, "findings exit 1\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
     server.verify().await;
@@ -258,7 +191,7 @@ async fn every_planted_drift_is_reported_once_and_the_overlay_makes_the_response
     );
 
     // The patched spec describes the drifted server: no findings any more.
-    let server = drifted_server(false).await;
+    let server = drifted_server(TOKEN, false).await;
     let again = dir.join("again");
     std::fs::create_dir_all(&again).unwrap();
     let run = cli(audit_args(&golden.display().to_string(), &server, &again), env).await;

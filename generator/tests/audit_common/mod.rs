@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
-use wiremock::ResponseTemplate;
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -77,4 +78,76 @@ pub fn json(status: u16, body: Value) -> ResponseTemplate {
 /// The JSON report a run wrote.
 pub fn report(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("the report was written")).unwrap()
+}
+
+/// The drifted API of `tests/audit/drift.yaml` (see `audit_drift.rs`), answering requests that
+/// carry `token`; `strict` makes wiremock verify each request is made exactly once.
+pub async fn drifted_server(token: &str, strict: bool) -> MockServer {
+    let server = MockServer::start().await;
+    mount_drifted(&server, token, strict).await;
+    server
+}
+
+/// Mounts the drifted API's mocks on `server` (see [`drifted_server`]).
+pub async fn mount_drifted(server: &MockServer, token: &str, strict: bool) {
+    let bearer = format!("Bearer {token}");
+    let auth = || header("authorization", bearer.as_str());
+    let times = |m: Mock| if strict { m.expect(1) } else { m };
+    let show = |b: Value| json(200, b).insert_header("X-Eager-Loading-Weight", "3");
+    // Relations are loaded one per request: user and contacts weigh 3 each, the limit is 4.
+    Mock::given(method("GET"))
+        .and(|r: &Request| r.url.query_pairs().filter(|(k, _)| k == "with[]").count() > 1)
+        .respond_with(json(400, json!({"message": "The eager-loading weight exceeds 4."})))
+        .with_priority(1)
+        .expect(0)
+        .mount(server)
+        .await;
+    for m in [
+        Mock::given(method("GET"))
+            .and(path("/api/customer"))
+            .and(query_param("limit", "2"))
+            .and(query_param("offset", "0"))
+            .and(auth())
+            .respond_with(json(200, body("index-page1"))),
+        Mock::given(method("GET"))
+            .and(path("/api/customer"))
+            .and(query_param("limit", "2"))
+            .and(query_param("offset", "2"))
+            .and(auth())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-type", "application/json")
+                    .insert_header("X-RateLimit-Limit", "600")
+                    .set_body_string(body("index-page2").to_string()),
+            ),
+        Mock::given(method("GET"))
+            .and(path("/api/customer/1"))
+            .and(query_param("with[]", "user"))
+            .and(query_param("count[]", "contacts"))
+            .and(auth())
+            .respond_with(show(body("show-user"))),
+        Mock::given(method("GET"))
+            .and(path("/api/customer/1"))
+            .and(query_param("with[]", "contacts"))
+            .and(auth())
+            .respond_with(show(body("show-contacts"))),
+        Mock::given(method("POST"))
+            .and(path("/api/customer"))
+            .and(body_json(json!({"name": "Lowe, Farrell and Leuschke", "status": "lead", "price": 100})))
+            .and(auth())
+            .respond_with(json(200, body("created"))),
+        Mock::given(method("GET")).and(path("/api/customer/99")).and(auth()).respond_with(show(body("read-back"))),
+        Mock::given(method("PATCH"))
+            .and(path("/api/customer/99"))
+            .and(body_json(json!({"name": "Lowe and Leuschke"})))
+            .and(auth())
+            .respond_with(json(200, body("updated"))),
+        Mock::given(method("DELETE")).and(path("/api/customer/99")).and(auth()).respond_with(
+            ResponseTemplate::new(204)
+                .insert_header("X-RateLimit-Limit", "600")
+                .insert_header("X-RateLimit-Remaining", "590"),
+        ),
+    ] {
+        times(m).mount(server).await;
+    }
 }

@@ -160,10 +160,11 @@ async fn bad_input_is_refused_before_any_request() {
     let server = MockServer::start().await;
     let spec = spec();
     let api = format!("{}/api", server.uri());
-    let cases: Vec<(Vec<String>, Vec<(String, String)>, &str)> = vec![
+    let no_env = Vec::new;
+    let cases = [
         (
             args(&["audit", "--spec", &spec, "--base-url", &api, "--token-env", "NO_SUCH_TOKEN_VAR"]),
-            vec![],
+            no_env(),
             "the token variable NO_SUCH_TOKEN_VAR is not set",
         ),
         (
@@ -178,7 +179,7 @@ async fn bad_input_is_refused_before_any_request() {
                 "--spec",
                 &root().join("generator/tests/audit/responses/created.json").display().to_string(),
             ]),
-            vec![],
+            no_env(),
             "missing the `openapi` (or `swagger`) version field",
         ),
     ];

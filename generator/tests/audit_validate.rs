@@ -202,3 +202,15 @@ fn the_schemas_used_are_recorded() {
     }
     assert!(!out.visited.iter().any(|v| v.starts_with("#/components/schemas/Shape")));
 }
+
+#[test]
+fn a_schema_that_refers_to_itself_in_place_ends() {
+    let spec = spec();
+    let validator = Validator::new(&spec, None);
+    assert!(validator.check("#/components/schemas/Loop", &json!("text"), "").violations.is_empty());
+    validator.check("#/components/schemas/Loop", &json!(5), "");
+    assert_eq!(
+        validator.notes(),
+        ["#/components/schemas/Loop: the schema refers to itself without going deeper into the value; not followed"]
+    );
+}

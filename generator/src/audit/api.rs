@@ -36,8 +36,6 @@ pub struct Response {
     pub pointer: String,
     /// Pointer of the schema of its JSON content, if it has one.
     pub schema: Option<String>,
-    /// Whether it declares content that is not JSON only (a body the audit does not check).
-    pub content: bool,
     /// Declared headers.
     pub headers: Vec<Header>,
 }
@@ -206,13 +204,7 @@ fn responses(root: &Value, op: &Value, op_ptr: &str) -> Vec<Response> {
             let required = header.and_then(|h| h.get("required")).and_then(Value::as_bool) == Some(true);
             headers.push(Header { name: name.clone(), pointer: hptr, required });
         }
-        out.push(Response {
-            key: key.clone(),
-            pointer,
-            content: content.is_some_and(|c| !c.is_empty()),
-            schema,
-            headers,
-        });
+        out.push(Response { key: key.clone(), pointer, schema, headers });
     }
     out
 }

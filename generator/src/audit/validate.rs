@@ -59,6 +59,10 @@ pub struct Validator<'s> {
     leaves: RefCell<HashMap<String, Option<Rc<jsonschema::Validator>>>>,
     /// Problems of the spec itself met on the way (an invalid `pattern`), reported once each.
     notes: RefCell<Vec<String>>,
+    /// Schemas entered and not yet left, with the value position: a schema met again at the
+    /// same position refers to itself without going deeper into the value
+    /// (`A: {oneOf: [{$ref: A}, ...]}`), and the walk does not follow it round.
+    active: RefCell<HashSet<(String, String)>>,
 }
 
 /// The keywords checked by `jsonschema` rather than by the walk.
@@ -142,7 +146,13 @@ impl<'s> Validator<'s> {
     /// A validator for the schemas of `spec`; `datetime_format` is the spec's
     /// `x-datetime-format` (a chrono format), accepted for `format: date-time` besides RFC 3339.
     pub fn new(spec: &'s Value, datetime_format: Option<String>) -> Self {
-        Validator { spec, datetime_format, leaves: RefCell::default(), notes: RefCell::default() }
+        Validator {
+            spec,
+            datetime_format,
+            leaves: RefCell::default(),
+            notes: RefCell::default(),
+            active: RefCell::default(),
+        }
     }
 
     /// Checks `value`, found at `instance` in a response, against the schema declared at
@@ -282,6 +292,31 @@ impl<'s> Validator<'s> {
     /// has the node's JSON type (so its keys are worth comparing).
     #[allow(clippy::too_many_arguments)]
     fn schema(
+        &self,
+        schema: &'s Value,
+        ptr: &str,
+        site: &str,
+        role: Role,
+        value: &Value,
+        instance: &str,
+        out: &mut Outcome,
+        keys: &mut Keys,
+    ) -> bool {
+        let key = (ptr.to_owned(), instance.to_owned());
+        if !self.active.borrow_mut().insert(key.clone()) {
+            let note = format!("{ptr}: the schema refers to itself without going deeper into the value; not followed");
+            if !self.notes.borrow().contains(&note) {
+                self.notes.borrow_mut().push(note);
+            }
+            return true;
+        }
+        let clean = self.schema_inner(schema, ptr, site, role, value, instance, out, keys);
+        self.active.borrow_mut().remove(&key);
+        clean
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn schema_inner(
         &self,
         schema: &'s Value,
         ptr: &str,

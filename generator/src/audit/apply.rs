@@ -208,4 +208,36 @@ mod tests {
         let err = apply_tree(&mut doc, &json!({"overlay": "2.0.0", "actions": []})).unwrap_err();
         assert!(err.contains("version 2.0.0"), "{err}");
     }
+
+    fn scratch(name: &str, text: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("cirqll-audit-apply-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    const OVERLAY: &str = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n- target: $.a\n  update: {c: 2}\n";
+
+    #[test]
+    fn yaml_is_edited_in_place_and_json_is_rewritten_indented() {
+        let overlay = scratch("o.yaml", OVERLAY);
+        let yaml = scratch("s.yaml", "# kept\na:\n  b: 1 # kept too\n");
+        let applied = apply_file(&yaml, &overlay, &yaml).unwrap();
+        assert_eq!((applied.actions, applied.rewritten.as_deref()), (1, None));
+        assert_eq!(std::fs::read_to_string(&yaml).unwrap(), "# kept\na:\n  b: 1 # kept too\n  c: 2\n");
+        let json = scratch("s.json", r#"{"a": {"b": 1}}"#);
+        apply_file(&json, &overlay, &json).unwrap();
+        assert_eq!(std::fs::read_to_string(&json).unwrap(), "{\n  \"a\": {\n    \"b\": 1,\n    \"c\": 2\n  }\n}\n");
+    }
+
+    #[test]
+    fn a_document_that_cannot_be_edited_in_place_is_written_whole_and_says_so() {
+        let overlay = scratch("o2.yaml", OVERLAY);
+        let yaml = scratch("anchors.yaml", "x: &shared {b: 1}\na: *shared\n");
+        let applied = apply_file(&yaml, &overlay, &yaml).unwrap();
+        assert!(applied.rewritten.as_deref().is_some_and(|w| w.contains("anchors")), "{applied:?}");
+        let reread: Value = serde_yaml::from_str(&std::fs::read_to_string(&yaml).unwrap()).unwrap();
+        assert_eq!(reread, json!({"x": {"b": 1}, "a": {"b": 1, "c": 2}}));
+    }
 }

@@ -32,7 +32,7 @@ pub struct Docs {
     pub description: Option<String>,
     /// Constraints rendered as short phrases ("at most 255 characters").
     pub constraints: Vec<String>,
-    /// `x-provenance` note when the item is marked inferred.
+    /// `x-provenance` note when the item is marked inferred (or observed by the audit).
     pub provenance: Option<String>,
     /// Whether the item is deprecated.
     pub deprecated: bool,

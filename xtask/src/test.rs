@@ -116,6 +116,20 @@ pub fn run_all() -> Result<bool> {
         "cargo clippy --all-targets -D warnings",
         cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
+    // A build script uses the generator without default features: no CLI, no audit stack.
+    run(
+        "cargo clippy -p cirqll-codegen --no-default-features -D warnings",
+        cargo().current_dir(&root).args([
+            "clippy",
+            "-p",
+            "cirqll-codegen",
+            "--lib",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     run(
         "cargo xtask codegen --check",
         Command::new(std::env::current_exe()?).current_dir(&root).args(["codegen", "--check"]),

@@ -190,9 +190,12 @@ pub(crate) fn docs_of(v: &Value) -> Docs {
         provenance: None,
         deprecated: v.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
     };
-    if v.get("x-provenance").and_then(Value::as_str) == Some("inferred") {
-        let note = v.get("x-provenance-note").and_then(Value::as_str).unwrap_or("not confirmed by the API docs");
-        docs.provenance = Some(format!("Inferred: {note}"));
+    let note = |default: &'static str| v.get("x-provenance-note").and_then(Value::as_str).unwrap_or(default);
+    match v.get("x-provenance").and_then(Value::as_str) {
+        Some("inferred") => docs.provenance = Some(format!("Inferred: {}", note("not confirmed by the API docs"))),
+        // Not in the docs, but confirmed by the API's responses (`cirqll-codegen audit`).
+        Some("observed") => docs.provenance = Some(format!("Observed: {}", note("seen in the API's responses"))),
+        _ => {}
     }
     let num = |k: &str| {
         v.get(k)

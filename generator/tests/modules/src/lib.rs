@@ -11,6 +11,10 @@ pub mod cirqll {
 
 /// One module per fixture spec, at `crate::fixtures::<fixture>`.
 pub mod fixtures {
+    /// `audit_drift.yaml`.
+    pub mod audit_drift {
+        include!(concat!(env!("OUT_DIR"), "/audit_drift.rs"));
+    }
     /// `bodies.yaml`.
     pub mod bodies {
         include!(concat!(env!("OUT_DIR"), "/bodies.rs"));

@@ -93,9 +93,9 @@ fn unsupported_constructs_are_named() {
         &["unsupported: external reference `other.yaml#/components/responses/Ok`", "at #/paths/~1x/get/responses/200/$ref"],
     );
     check(
-        "swagger.yaml",
-        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
-        &["unsupported: Swagger 2.0", "at #/swagger"],
+        "swagger12.yaml",
+        "swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        &["unsupported: Swagger version 1.2", "at #/swagger"],
     );
     check(
         "v31.yaml",
@@ -111,6 +111,48 @@ fn unsupported_constructs_are_named() {
         "role.yaml",
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      parameters: [{name: q, in: query, x-query-role: sideways, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
         &["unsupported: x-query-role `sideways`", "at #/paths/~1x/get/parameters/0/x-query-role"],
+    );
+}
+
+/// A Swagger 2.0 document is upgraded to 3.0 before it is checked; every error still names
+/// the node in the file the user wrote.
+#[test]
+fn swagger2_errors_name_the_original_node() {
+    const V2: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\n";
+    check(
+        "v2-shape.yaml",
+        &format!("{V2}paths:\n  /x:\n    get:\n      parameters: [{{name: q, in: query, type: string, maxLength: many}}]\n      responses: {{'200': {{description: ok}}}}\n"),
+        &["not a valid Swagger 2.0 document", "at #/paths/~1x/get/parameters/0"],
+    );
+    check(
+        "v2-response.yaml",
+        &format!("{V2}paths:\n  /x:\n    get:\n      responses: {{'200': {{schema: {{type: string}}}}}}\n"),
+        &["not a valid Swagger 2.0 document", "at #/paths/~1x/get/responses:", "missing field `description`"],
+    );
+    check(
+        "v2-dangling.yaml",
+        &format!("{V2}paths:\n  /x:\n    get:\n      responses: {{'200': {{description: ok, schema: {{$ref: '#/definitions/Nope'}}}}}}\n"),
+        &["at #/paths/~1x/get/responses/200/schema/$ref", "dangling reference: `#/definitions/Nope` does not exist"],
+    );
+    check(
+        "v2-cycle.yaml",
+        &format!("{V2}paths: {{}}\ndefinitions:\n  A: {{type: object, required: [b], properties: {{b: {{$ref: '#/definitions/B'}}}}}}\n  B: {{type: object, required: [a], properties: {{a: {{$ref: '#/definitions/A'}}}}}}\n"),
+        &["reference cycle", "A → B → A", "at #/definitions/A/properties/b/$ref"],
+    );
+    check(
+        "v2-dup.yaml",
+        &format!("{V2}paths:\n  /a:\n    post: {{operationId: same, parameters: [{{name: b, in: body, schema: {{type: object}}}}], responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n"),
+        &["duplicate operationId `same`", "at #/paths/~1b/get/operationId"],
+    );
+    check(
+        "v2-body.yaml",
+        &format!("{V2}paths:\n  /a:\n    post: {{parameters: [{{name: b, in: body}}], responses: {{'200': {{description: ok}}}}}}\n"),
+        &["at #/paths/~1a/post/parameters/0", "a body parameter needs a `schema`"],
+    );
+    check(
+        "v2-security.yaml",
+        &format!("{V2}paths: {{}}\nsecurityDefinitions:\n  o: {{type: oauth2, flow: sideways, scopes: {{}}}}\n"),
+        &["not a valid Swagger 2.0 document", "at #/securityDefinitions/o"],
     );
 }
 

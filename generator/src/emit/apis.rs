@@ -463,17 +463,25 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
             quote!(if let ::std::option::Option::Some(value) = &self.#n { #push })
         });
     }
-    let header_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let n = ident(&p.name.rust);
-        let wire = p.name.wire.to_ascii_lowercase();
-        if is_argument(p) {
+    // Required headers start the vector; optional ones are pushed when set.
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header);
+    let required_headers: Vec<TokenStream> = headers
+        .clone()
+        .filter(|p| is_argument(p))
+        .map(|p| {
+            let (n, wire) = (ident(&p.name.rust), p.name.wire.to_ascii_lowercase());
             let text = param_text(p, quote!(&self.#n));
-            quote!(headers.push((#wire, #text));)
-        } else {
+            quote!((#wire, #text))
+        })
+        .collect();
+    let header_pushes: Vec<TokenStream> = headers
+        .filter(|p| !is_argument(p))
+        .map(|p| {
+            let (n, wire) = (ident(&p.name.rust), p.name.wire.to_ascii_lowercase());
             let text = param_text(p, quote!(value));
             quote!(if let ::std::option::Option::Some(value) = &self.#n { headers.push((#wire, #text)); })
-        }
-    });
+        })
+        .collect();
     let cookies: Vec<TokenStream> = op
         .params
         .iter()
@@ -509,15 +517,19 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
     let server = op.server;
     let template = &op.path;
     let query_mut = (!query.is_empty()).then(|| quote!(mut));
-    let headers_mut = (op.params.iter().any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)))
-        .then(|| quote!(mut));
+    let headers_mut = (!header_pushes.is_empty() || cookie_code.is_some()).then(|| quote!(mut));
+    let headers_init = if required_headers.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(::std::vec![#(#required_headers),*])
+    };
     quote! {
         let mut path = ::std::string::String::new();
         #(#path_parts)*
         #[allow(unused_mut)]
         let #query_mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         #(#query)*
-        let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = #headers_init;
         #(#header_pushes)*
         #cookie_code
         ::std::result::Result::Ok(crate::runtime::client::RequestSpec {

@@ -77,6 +77,13 @@ impl<'a> Lowerer<'a> {
                 return self.union_kind(schema, key, ptr, hint).map(Some);
             }
         }
+        if schema.get("discriminator").is_some() {
+            // Swagger 2.0 inheritance (and its 3.0 spelling): subtypes `allOf` the base.
+            self.fallback(
+                &format!("{ptr}/discriminator"),
+                "discriminator without oneOf/anyOf: the schemas extending this one are separate types, and this one decodes its own fields only",
+            );
+        }
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
             if all.len() == 1 && schema.get("properties").is_none() {
                 return Ok(None);

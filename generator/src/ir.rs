@@ -419,14 +419,44 @@ pub struct Param {
     pub ty: TypeRef,
     /// Required.
     pub required: bool,
-    /// For arrays: repeat the key per item (`explode`), else join with commas.
+    /// For arrays in the query: repeat the key per item (`explode`), else join the items with
+    /// [`Self::delimiter`] (which paths, headers and cookies always do).
     pub explode: bool,
+    /// What joins the items of an array value that is not exploded.
+    pub delimiter: Delimiter,
     /// Documentation.
     pub docs: Docs,
     /// Typed-query role (`x-query-role`).
     pub role: Option<QueryRole>,
     /// Rust name of the raw-string setter that typed-query parameters also get.
     pub raw_setter: String,
+}
+
+/// What joins the items of an array sent as one value: OpenAPI's `form`/`simple` (`,`),
+/// `spaceDelimited`, `pipeDelimited`, and Swagger 2.0's `tsv` (`x-collectionFormat`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Delimiter {
+    /// `a,b` (csv).
+    #[default]
+    Comma,
+    /// `a b` (ssv, `spaceDelimited`).
+    Space,
+    /// `a|b` (pipes, `pipeDelimited`).
+    Pipe,
+    /// `a<TAB>b` (tsv).
+    Tab,
+}
+
+impl Delimiter {
+    /// The separator as text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delimiter::Comma => ",",
+            Delimiter::Space => " ",
+            Delimiter::Pipe => "|",
+            Delimiter::Tab => "\t",
+        }
+    }
 }
 
 /// Request body encodings.
@@ -451,6 +481,9 @@ pub struct Body {
     pub encoding: BodyEncoding,
     /// Type of the body value.
     pub ty: TypeRef,
+    /// Form and multipart fields (wire names) whose array values are sent as one value joined
+    /// with the delimiter; other array fields repeat the field once per item.
+    pub joined: Vec<(String, Delimiter)>,
     /// Required.
     pub required: bool,
     /// Documentation.

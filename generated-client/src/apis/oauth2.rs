@@ -48,9 +48,7 @@ impl Oauth2Api {
     ///
     /// Errors: 400, 401.
     pub fn token(&self, body: &crate::models::TokenRequest) -> Oauth2TokenRequest {
-        let body = ::serde_urlencoded::to_string(body)
-            .map(crate::runtime::client::RequestBody::Form)
-            .map_err(|e| e.to_string());
+        let body = crate::runtime::client::form_body(body, &[]);
         Oauth2TokenRequest {
             client: self.client.clone(),
             body,

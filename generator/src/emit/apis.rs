@@ -319,15 +319,42 @@ fn typed_setter(
     }
 }
 
+/// The text of a parameter value `expr`: arrays joined with the parameter's delimiter.
+fn param_text(p: &Param, expr: TokenStream) -> TokenStream {
+    if matches!(p.ty, TypeRef::Vec(_)) {
+        let delimiter = p.delimiter.as_str();
+        quote!(crate::runtime::client::join_params(#expr, #delimiter))
+    } else {
+        quote!(crate::runtime::client::to_param(#expr))
+    }
+}
+
+/// The delimiter a form or multipart field's array is joined with, when it is joined.
+fn joined_with(body: &Body, wire: &str) -> Option<&'static str> {
+    body.joined.iter().find(|(field, _)| field == wire).map(|(_, d)| d.as_str())
+}
+
 /// Code that encodes `body` (a `&T`, or `Vec<u8>` for raw bodies) into a `Result<RequestBody, String>`.
 fn encode_body(api: &Api, body: &Body) -> TokenStream {
     match body.encoding {
         BodyEncoding::Json => quote! {
             ::serde_json::to_vec(body).map(crate::runtime::client::RequestBody::Json).map_err(|e| e.to_string())
         },
-        BodyEncoding::Form => quote! {
-            ::serde_urlencoded::to_string(body).map(crate::runtime::client::RequestBody::Form).map_err(|e| e.to_string())
-        },
+        BodyEncoding::Form => {
+            // Declared fields in their order, each with the delimiter of its joined arrays.
+            let fields = match &body.ty {
+                TypeRef::Named(id) => match &api.types[*id].kind {
+                    TypeKind::Struct(s) => s.fields.iter().map(|f| &f.name.wire).collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let fields = fields.into_iter().map(|wire| match joined_with(body, wire) {
+                Some(d) => quote!((#wire, ::std::option::Option::Some(#d))),
+                None => quote!((#wire, ::std::option::Option::None)),
+            });
+            quote!(crate::runtime::client::form_body(body, &[#(#fields),*]))
+        }
         BodyEncoding::Bytes => {
             let mt = &body.media_type;
             quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::runtime::client::RequestBody::Bytes(body, #mt)))
@@ -341,15 +368,26 @@ fn encode_body(api: &Api, body: &Body) -> TokenStream {
                     let parts = s.fields.iter().map(|f| {
                         let n = ident(&f.name.rust);
                         let wire = &f.name.wire;
-                        let value = if f.ty == TypeRef::Binary {
-                            quote!(crate::runtime::client::MultipartValue::File(v.0.clone()))
-                        } else {
-                            quote!(crate::runtime::client::MultipartValue::Text(crate::runtime::client::to_param(v)))
+                        let file = quote!(crate::runtime::client::MultipartValue::File);
+                        let text = quote!(crate::runtime::client::MultipartValue::Text);
+                        // Arrays are one part per item, unless joined into one text part.
+                        let push = match (&f.ty, joined_with(body, wire)) {
+                            (TypeRef::Binary, _) => quote!(parts.push((#wire.to_owned(), #file(v.0.clone())));),
+                            (TypeRef::Vec(item), _) if **item == TypeRef::Binary => {
+                                quote!(for item in v { parts.push((#wire.to_owned(), #file(item.0.clone()))); })
+                            }
+                            (TypeRef::Vec(_), Some(d)) => {
+                                quote!(parts.push((#wire.to_owned(), #text(crate::runtime::client::join_params(v, #d))));)
+                            }
+                            (TypeRef::Vec(_), None) => {
+                                quote!(for item in v { parts.push((#wire.to_owned(), #text(crate::runtime::client::to_param(item)))); })
+                            }
+                            _ => quote!(parts.push((#wire.to_owned(), #text(crate::runtime::client::to_param(v))));),
                         };
                         match (f.required, f.nullable) {
-                            (true, false) => quote! { { let v = &body.#n; parts.push((#wire.to_owned(), #value)); } },
-                            (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(v) = &body.#n { parts.push((#wire.to_owned(), #value)); } },
-                            (false, true) => quote! { if let ::std::option::Option::Some(::std::option::Option::Some(v)) = &body.#n { parts.push((#wire.to_owned(), #value)); } },
+                            (true, false) => quote! { { let v = &body.#n; #push } },
+                            (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(v) = &body.#n { #push } },
+                            (false, true) => quote! { if let ::std::option::Option::Some(::std::option::Option::Some(v)) = &body.#n { #push } },
                         }
                     });
                     quote! {{
@@ -387,7 +425,12 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         let name = &rest[start + 1..end];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name.wire == name) {
             let n = ident(&p.name.rust);
-            path_parts.push(quote!(path.push_str(&crate::runtime::client::encode_path(&crate::runtime::client::to_param(&self.#n)));));
+            path_parts.push(if matches!(p.ty, TypeRef::Vec(_)) {
+                let delimiter = p.delimiter.as_str();
+                quote!(path.push_str(&crate::runtime::client::encode_path_list(&self.#n, #delimiter));)
+            } else {
+                quote!(path.push_str(&crate::runtime::client::encode_path(&crate::runtime::client::to_param(&self.#n)));)
+            });
         }
         rest = &rest[end + 1..];
     }
@@ -401,14 +444,16 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         let push = if matches!(p.ty, TypeRef::Vec(_)) && p.explode {
             quote!(for v in value { query.push((#wire, crate::runtime::client::to_param(v))); })
         } else if matches!(p.ty, TypeRef::Vec(_)) {
-            quote!(if !value.is_empty() { query.push((#wire, value.iter().map(crate::runtime::client::to_param).collect::<::std::vec::Vec<_>>().join(","))); })
+            let text = param_text(p, quote!(value));
+            quote!(if !value.is_empty() { query.push((#wire, #text)); })
         } else {
             quote!(query.push((#wire, crate::runtime::client::to_param(value)));)
         };
         // Typed list roles accumulate in a plain Vec<String>; everything else is optional.
         let typed_list = is_typed(api, op, p) && p.role != Some(QueryRole::Filter);
         let push = if typed_list && !(matches!(p.ty, TypeRef::Vec(_)) && p.explode) {
-            quote!(if !value.is_empty() { query.push((#wire, value.join(","))); })
+            let delimiter = p.delimiter.as_str();
+            quote!(if !value.is_empty() { query.push((#wire, value.join(#delimiter))); })
         } else {
             push
         };
@@ -418,15 +463,25 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
             quote!(if let ::std::option::Option::Some(value) = &self.#n { #push })
         });
     }
-    let header_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let n = ident(&p.name.rust);
-        let wire = p.name.wire.to_ascii_lowercase();
-        if is_argument(p) {
-            quote!(headers.push((#wire, crate::runtime::client::to_param(&self.#n)));)
-        } else {
-            quote!(if let ::std::option::Option::Some(value) = &self.#n { headers.push((#wire, crate::runtime::client::to_param(value))); })
-        }
-    });
+    // Required headers start the vector; optional ones are pushed when set.
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header);
+    let required_headers: Vec<TokenStream> = headers
+        .clone()
+        .filter(|p| is_argument(p))
+        .map(|p| {
+            let (n, wire) = (ident(&p.name.rust), p.name.wire.to_ascii_lowercase());
+            let text = param_text(p, quote!(&self.#n));
+            quote!((#wire, #text))
+        })
+        .collect();
+    let header_pushes: Vec<TokenStream> = headers
+        .filter(|p| !is_argument(p))
+        .map(|p| {
+            let (n, wire) = (ident(&p.name.rust), p.name.wire.to_ascii_lowercase());
+            let text = param_text(p, quote!(value));
+            quote!(if let ::std::option::Option::Some(value) = &self.#n { headers.push((#wire, #text)); })
+        })
+        .collect();
     let cookies: Vec<TokenStream> = op
         .params
         .iter()
@@ -435,9 +490,11 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
             let n = ident(&p.name.rust);
             let wire = &p.name.wire;
             if is_argument(p) {
-                quote!(cookies.push(::std::format!("{}={}", #wire, crate::runtime::client::to_param(&self.#n)));)
+                let text = param_text(p, quote!(&self.#n));
+                quote!(cookies.push(::std::format!("{}={}", #wire, #text));)
             } else {
-                quote!(if let ::std::option::Option::Some(value) = &self.#n { cookies.push(::std::format!("{}={}", #wire, crate::runtime::client::to_param(value))); })
+                let text = param_text(p, quote!(value));
+                quote!(if let ::std::option::Option::Some(value) = &self.#n { cookies.push(::std::format!("{}={}", #wire, #text)); })
             }
         })
         .collect();
@@ -460,15 +517,19 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
     let server = op.server;
     let template = &op.path;
     let query_mut = (!query.is_empty()).then(|| quote!(mut));
-    let headers_mut = (op.params.iter().any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)))
-        .then(|| quote!(mut));
+    let headers_mut = (!header_pushes.is_empty() || cookie_code.is_some()).then(|| quote!(mut));
+    let headers_init = if required_headers.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(::std::vec![#(#required_headers),*])
+    };
     quote! {
         let mut path = ::std::string::String::new();
         #(#path_parts)*
         #[allow(unused_mut)]
         let #query_mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         #(#query)*
-        let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = #headers_init;
         #(#header_pushes)*
         #cookie_code
         ::std::result::Result::Ok(crate::runtime::client::RequestSpec {

@@ -125,6 +125,7 @@ impl<'a> Lowerer<'a> {
                     ty: TypeRef::String,
                     required: true,
                     explode: false,
+                    delimiter: Delimiter::Comma,
                     docs: Docs {
                         description: Some("Path parameter not declared in the spec.".into()),
                         ..Docs::default()
@@ -210,10 +211,17 @@ impl<'a> Lowerer<'a> {
         let style = p.get("style").and_then(Value::as_str).unwrap_or(
             if location == ParamLocation::Query || location == ParamLocation::Cookie { "form" } else { "simple" },
         );
-        let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
-        if !matches!(style, "form" | "simple") {
-            self.fallback(ptr, format!("parameter style `{style}` is sent as style form"));
-        }
+        // Swagger 2.0's `collectionFormat` where 3.0 has no style for it (tsv; ssv and pipes in
+        // paths and headers) arrives as `x-collectionFormat`, and wins over the style.
+        let (explode, delimiter) = match p.get("x-collectionFormat") {
+            Some(format) => self.collection_format(format, &format!("{ptr}/x-collectionFormat")),
+            None => {
+                if !matches!(style, "form" | "simple" | "spaceDelimited" | "pipeDelimited") {
+                    self.fallback(ptr, format!("parameter style `{style}` is sent as style form"));
+                }
+                (p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
+            }
+        };
         let role = match p.get("x-query-role").and_then(Value::as_str) {
             None => None,
             Some("with") => Some(QueryRole::With),
@@ -242,6 +250,7 @@ impl<'a> Lowerer<'a> {
             ty,
             required: location == ParamLocation::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
             explode,
+            delimiter,
             docs: docs_of(p),
             role,
             raw_setter: String::new(),
@@ -286,13 +295,66 @@ impl<'a> Lowerer<'a> {
             (BodyEncoding::Form, _) => TypeRef::Map(Box::new(TypeRef::String)),
             (_, ty) => ty,
         };
+        let joined = match encoding {
+            BodyEncoding::Form | BodyEncoding::Multipart => self.joined_fields(media, &sptr, encoding),
+            BodyEncoding::Json | BodyEncoding::Bytes => Vec::new(),
+        };
         Ok(Some(Body {
             media_type: media_type.clone(),
             encoding,
             ty,
+            joined,
             required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
             docs: docs_of(b),
         }))
+    }
+
+    /// The fields of a form or multipart body whose arrays are joined into one value, from the
+    /// media type's `encoding`: `style`/`explode` (urlencoded only, as OpenAPI says) or
+    /// `x-collectionFormat` (either).
+    fn joined_fields(&mut self, media: &Value, schema_ptr: &str, encoding: BodyEncoding) -> Vec<(String, Delimiter)> {
+        let mut joined = Vec::new();
+        let Some(fields) = media.get("encoding").and_then(Value::as_object) else { return joined };
+        let base = schema_ptr.trim_end_matches("/schema");
+        for (field, enc) in fields {
+            let (explode, delimiter) = match (enc.get("x-collectionFormat"), encoding) {
+                (Some(format), _) => self.collection_format(
+                    format,
+                    &format!("{base}/encoding/{}/x-collectionFormat", pointer_segment(field)),
+                ),
+                (None, BodyEncoding::Form) => {
+                    let style = enc.get("style").and_then(Value::as_str).unwrap_or("form");
+                    if !matches!(style, "form" | "spaceDelimited" | "pipeDelimited") {
+                        let at = format!("{base}/encoding/{}", pointer_segment(field));
+                        self.fallback(&at, format!("form field style `{style}` is sent as style form"));
+                    }
+                    (enc.get("explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
+                }
+                (None, _) => continue,
+            };
+            if !explode {
+                joined.push((field.clone(), delimiter));
+            }
+        }
+        joined
+    }
+
+    /// `(explode, delimiter)` of a Swagger 2.0 `collectionFormat` carried as `x-collectionFormat`.
+    fn collection_format(&mut self, format: &Value, ptr: &str) -> (bool, Delimiter) {
+        match format.as_str() {
+            Some("csv") => (false, Delimiter::Comma),
+            Some("ssv") => (false, Delimiter::Space),
+            Some("tsv") => (false, Delimiter::Tab),
+            Some("pipes") => (false, Delimiter::Pipe),
+            Some("multi") => (true, Delimiter::Comma),
+            _ => {
+                self.fallback(
+                    ptr,
+                    format!("x-collectionFormat {format} is not csv, ssv, tsv, pipes or multi; sent as csv"),
+                );
+                (false, Delimiter::Comma)
+            }
+        }
     }
 
     fn responses(&mut self, op: &'a Value, op_ptr: &str, op_name: &str) -> Result<(Vec<SuccessResponse>, Vec<String>)> {
@@ -361,12 +423,22 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The delimiter of a non-exploded array in `style`.
+fn style_delimiter(style: &str) -> Delimiter {
+    match style {
+        "spaceDelimited" => Delimiter::Space,
+        "pipeDelimited" => Delimiter::Pipe,
+        _ => Delimiter::Comma,
+    }
+}
+
 /// A body sent as opaque bytes (the fallback for shapes a form encoding cannot carry).
 fn raw_body(media_type: &str, b: &Value) -> Body {
     Body {
         media_type: media_type.to_owned(),
         encoding: BodyEncoding::Bytes,
         ty: TypeRef::Binary,
+        joined: Vec::new(),
         required: true,
         docs: docs_of(b),
     }

@@ -63,6 +63,14 @@ impl<'a> Lowerer<'a> {
     /// The kind of a schema that needs a named type (object, enum, union), or `None` for
     /// schemas that are plain type references (primitives, arrays, maps, `$ref`s).
     fn named_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeKind>> {
+        let is_union = ["oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some());
+        if schema.get("discriminator").is_some() && !is_union && schema.get("$ref").is_none() && schema.get("enum").is_none() {
+            // Swagger 2.0 inheritance (and its 3.0 spelling): subtypes `allOf` the base.
+            self.fallback(
+                &format!("{ptr}/discriminator"),
+                "discriminator without oneOf/anyOf: the schemas extending this one are separate types, and this one decodes its own fields only",
+            );
+        }
         match shape(schema) {
             None => Ok(None),
             Some(Shape::Enum(values)) => Ok(Some(self.enum_kind(values, schema, ptr))),

@@ -47,4 +47,8 @@ pub mod fixtures {
     pub mod references {
         include!(concat!(env!("OUT_DIR"), "/references.rs"));
     }
+    /// `swagger2.yaml`.
+    pub mod swagger2 {
+        include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
+    }
 }

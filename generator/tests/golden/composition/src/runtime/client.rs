@@ -279,6 +279,14 @@ pub fn encode_path(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
+/// Writes the items of an array path parameter: each item percent-encoded, joined with
+/// `delimiter`. A comma stays literal, as RFC 6570 expands lists (`1,2,3`); other delimiters
+/// are percent-encoded.
+pub fn encode_path_list<T: serde::Serialize>(values: &[T], delimiter: &str) -> String {
+    let delimiter = if delimiter == "," { ",".to_owned() } else { encode_path(delimiter) };
+    values.iter().map(|v| encode_path(&to_param(v))).collect::<Vec<_>>().join(&delimiter)
+}
+
 impl Client {
     /// Starts a builder for `config`.
     pub fn builder_for(config: &'static ApiConfig) -> ClientBuilder {
@@ -537,4 +545,51 @@ pub fn to_param<T: serde::Serialize + ?Sized>(value: &T) -> String {
         Ok(serde_json::Value::Null) | Err(_) => String::new(),
         Ok(other) => other.to_string(),
     }
+}
+
+/// Writes the items of an array parameter as one value, joined with `delimiter` (`,` for
+/// OpenAPI's form and simple styles, ` ` for spaceDelimited, `|` for pipeDelimited, a tab
+/// for Swagger 2.0's tsv).
+pub fn join_params<T: serde::Serialize>(values: &[T], delimiter: &str) -> String {
+    values.iter().map(to_param).collect::<Vec<_>>().join(delimiter)
+}
+
+/// Encodes a value as an `application/x-www-form-urlencoded` body. `fields` lists the
+/// declared fields in order, each with the delimiter that joins its array items into one
+/// value (`None`: one `name=item` pair per item). Fields are written in that order, then any
+/// others the value has (additional properties); `null` fields are left out, and nested
+/// objects are written as JSON text.
+pub fn form_body<T: serde::Serialize + ?Sized>(
+    body: &T,
+    fields: &[(&str, Option<&str>)],
+) -> Result<RequestBody, String> {
+    let serde_json::Value::Object(values) = serde_json::to_value(body).map_err(|e| e.to_string())? else {
+        return Err("a form body must be an object".to_owned());
+    };
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    let mut write = |name: &str, value: &serde_json::Value, delimiter: Option<&str>| match (value, delimiter) {
+        (serde_json::Value::Null, _) => {}
+        (serde_json::Value::Array(items), Some(delimiter)) => {
+            form.append_pair(name, &join_params(items, delimiter));
+        }
+        (serde_json::Value::Array(items), None) => {
+            for item in items {
+                form.append_pair(name, &to_param(item));
+            }
+        }
+        (value, _) => {
+            form.append_pair(name, &to_param(value));
+        }
+    };
+    for (name, delimiter) in fields {
+        if let Some(value) = values.get(*name) {
+            write(name, value, *delimiter);
+        }
+    }
+    for (name, value) in &values {
+        if !fields.iter().any(|(field, _)| field == name) {
+            write(name, value, None);
+        }
+    }
+    Ok(RequestBody::Form(form.finish()))
 }

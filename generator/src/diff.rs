@@ -143,6 +143,7 @@ fn show(api: &Api, t: &TypeRef) -> String {
         TypeRef::Named(id) => api.types[*id].name.rust.clone(),
         TypeRef::Vec(i) => format!("Vec<{}>", show(api, i)),
         TypeRef::Map(i) => format!("Map<{}>", show(api, i)),
+        TypeRef::Tuple(e) => format!("({})", e.iter().map(|t| show(api, t)).collect::<Vec<_>>().join(", ")),
         other => format!("{other:?}"),
     }
 }

@@ -236,6 +236,8 @@ pub enum TypeRef {
     Uuid,
     /// `string`/`binary` (raw bytes).
     Binary,
+    /// `string`/`byte` (bytes carried as base64 text; 3.1's `contentEncoding: base64`).
+    Base64,
     /// Any JSON value (a schema the generator could not type more precisely).
     Json,
     /// A named type.
@@ -244,6 +246,29 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// `object` with only `additionalProperties`.
     Map(Box<TypeRef>),
+    /// `array` with `prefixItems` and no further items: a fixed-length, heterogeneous tuple.
+    Tuple(Vec<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type references directly inside this one: the items of a `Vec`, the values of a
+    /// `Map`, the elements of a `Tuple`. Walks over types recurse through these.
+    pub fn parts(&self) -> &[TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => std::slice::from_ref(inner.as_ref()),
+            TypeRef::Tuple(elements) => elements,
+            _ => &[],
+        }
+    }
+
+    /// [`Self::parts`], mutably.
+    pub fn parts_mut(&mut self) -> &mut [TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => std::slice::from_mut(inner.as_mut()),
+            TypeRef::Tuple(elements) => elements,
+            _ => &mut [],
+        }
+    }
 }
 
 /// Integer widths.

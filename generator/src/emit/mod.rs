@@ -249,10 +249,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
 }
 
 fn mentions_ref(r: &TypeRef, needle: &TypeRef) -> bool {
-    match r {
-        TypeRef::Vec(i) | TypeRef::Map(i) => mentions_ref(i, needle),
-        other => other == needle,
-    }
+    r == needle || r.parts().iter().any(|p| mentions_ref(p, needle))
 }
 
 fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {

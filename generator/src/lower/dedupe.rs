@@ -101,8 +101,7 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
 fn remap_ref(t: &mut TypeRef, remap: &impl Fn(&mut TypeId)) {
     match t {
         TypeRef::Named(id) => remap(id),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => remap_ref(inner, remap),
-        _ => {}
+        other => other.parts_mut().iter_mut().for_each(|p| remap_ref(p, remap)),
     }
 }
 
@@ -164,6 +163,7 @@ fn ref_key(t: &TypeRef, rep: &[TypeId]) -> String {
         TypeRef::Named(id) => format!("#{}", rep[*id]),
         TypeRef::Vec(i) => format!("[{}]", ref_key(i, rep)),
         TypeRef::Map(i) => format!("{{{}}}", ref_key(i, rep)),
+        TypeRef::Tuple(e) => format!("({})", e.iter().map(|t| ref_key(t, rep)).collect::<Vec<_>>().join(",")),
         other => format!("{other:?}"),
     }
 }

@@ -112,16 +112,12 @@ pub(crate) fn box_cycles(types: &mut [TypeDef]) {
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for f in &mut s.fields {
-                    if let TypeRef::Named(t) = f.ty {
-                        f.boxed = comp[t] == c;
-                    }
+                    f.boxed = direct_named(&f.ty).iter().any(|t| comp[*t] == c);
                 }
             }
             TypeKind::Union(u) => {
                 for v in &mut u.variants {
-                    if let TypeRef::Named(t) = v.ty {
-                        v.boxed = comp[t] == c;
-                    }
+                    v.boxed = direct_named(&v.ty).iter().any(|t| comp[*t] == c);
                 }
             }
             _ => {}
@@ -141,9 +137,12 @@ fn children(kind: &TypeKind, direct_only: bool) -> Vec<TypeId> {
     refs.into_iter().flat_map(|t| if direct_only { direct_named(t) } else { named_in(t) }).collect()
 }
 
+/// Named types stored inline in a value of `t`: itself, or the elements of a tuple (a `Vec`
+/// or a map already lives on the heap).
 fn direct_named(t: &TypeRef) -> Vec<TypeId> {
     match t {
         TypeRef::Named(id) => vec![*id],
+        TypeRef::Tuple(elements) => elements.iter().flat_map(direct_named).collect(),
         _ => vec![],
     }
 }
@@ -152,8 +151,7 @@ fn direct_named(t: &TypeRef) -> Vec<TypeId> {
 pub(crate) fn named_in(t: &TypeRef) -> Vec<TypeId> {
     match t {
         TypeRef::Named(id) => vec![*id],
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => named_in(inner),
-        _ => vec![],
+        other => other.parts().iter().flat_map(named_in).collect(),
     }
 }
 
@@ -164,8 +162,7 @@ fn replace_named(t: &mut TypeRef, map: &BTreeMap<TypeId, TypeId>) {
                 *id = n;
             }
         }
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => replace_named(inner, map),
-        _ => {}
+        other => other.parts_mut().iter_mut().for_each(|p| replace_named(p, map)),
     }
 }
 

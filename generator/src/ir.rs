@@ -53,6 +53,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, in spec order.
     pub tags: Vec<Tag>,
+    /// Requests the API sends to the user's server (OpenAPI 3.1 `webhooks`), in spec order.
+    pub webhooks: Vec<Webhook>,
     /// OAuth2 authorization-code flow, when the spec declares one.
     pub oauth2: Option<OAuth2>,
     /// Wire format of date-times (`x-datetime-format`), a chrono format string.
@@ -121,7 +123,9 @@ pub enum Home {
     Tag(usize),
     /// Operations of several tags.
     Shared,
-    /// No request or success response (error bodies, GitHub's webhook payloads).
+    /// Only webhook payloads (requests the API sends, OpenAPI 3.1 `webhooks`).
+    Webhooks,
+    /// No request, success response or webhook (error bodies, GitHub's `x-webhooks` payloads).
     #[default]
     Other,
 }
@@ -397,6 +401,22 @@ pub struct Operation {
     pub query_vocabulary: Option<usize>,
     /// OAuth2 scopes required.
     pub scopes: Vec<String>,
+}
+
+/// A webhook (OpenAPI 3.1 `webhooks`): a request the API sends to the user's server. The
+/// client never sends or receives it; its payload types are generated so that a receiver can
+/// decode them.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Webhook name (wire: its key under `webhooks`; rust: the payload's alias in the crate's
+    /// `webhooks` module).
+    pub name: Name,
+    /// HTTP method of the request the API sends.
+    pub method: Method,
+    /// Documentation of the webhook's operation.
+    pub docs: Docs,
+    /// The request body the API sends, if any.
+    pub body: Option<Body>,
 }
 
 /// Where a parameter goes.

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, plain};
 use super::ident;
 use crate::ir::*;
 
@@ -115,10 +115,14 @@ fn serde_gate(needed: bool) -> Option<TokenStream> {
     (!needed).then(|| quote!(#[cfg(feature = #FULL_SERDE_FEATURE)]))
 }
 
-/// The source of one model file.
-pub fn model(api: &Api, def: &TypeDef) -> TokenStream {
+/// The source of one model, its doc comment followed by `notes` (one paragraph each).
+pub fn model(api: &Api, def: &TypeDef, notes: &[String]) -> TokenStream {
     let name = ident(&def.name.rust);
-    let docs = doc_attrs(&def.docs, &format!("`{}`", def.name.wire));
+    let mut docs = doc_attrs(&def.docs, &format!("`{}`", def.name.wire));
+    for note in notes {
+        let lines = plain(&[String::new(), note.clone()]);
+        docs = quote!(#docs #lines);
+    }
     match &def.kind {
         TypeKind::Struct(s) => struct_def(api, &name, docs, s, def.wire_use),
         // Enums are small and also travel as parameters and filter values: both impls, always.

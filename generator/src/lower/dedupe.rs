@@ -92,6 +92,9 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
             remap_ref(&mut p.item, &remap);
         }
     }
+    for b in api.webhooks.iter_mut().filter_map(|w| w.body.as_mut()) {
+        remap_ref(&mut b.ty, &remap);
+    }
     for v in &mut api.query_vocabularies {
         remap(&mut v.full_type);
         remap(&mut v.partial_type);

@@ -12,6 +12,7 @@ mod extensions;
 mod operations;
 mod schemas;
 mod settle;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -27,14 +28,17 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.register_components();
     cx.lower_components()?;
     let mut tags = cx.lower_operations()?;
-    cx.settle_directions(&mut tags);
+    let webhooks = cx.lower_webhooks()?;
+    cx.settle_directions(&mut tags, &webhooks);
     let mut api = Api {
         title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
         version: str_at(&spec.raw, "/info/version").unwrap_or("0.0.0").to_owned(),
-        description: str_at(&spec.raw, "/info/description").map(str::to_owned),
+        // 3.1's one-line `info.summary` stands in for a missing description.
+        description: str_at(&spec.raw, "/info/description").or(str_at(&spec.raw, "/info/summary")).map(str::to_owned),
         servers: cx.servers.clone(),
         types: std::mem::take(&mut cx.types),
         tags,
+        webhooks,
         oauth2: cx.oauth2(),
         datetime_format: str_at(&spec.raw, "/x-datetime-format").map(str::to_owned),
         rate_limit: cx.rate_limit(),

@@ -248,7 +248,8 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
-    fn body(&mut self, b: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
+    /// The request body of an operation (or webhook) named `op`, which names inline types.
+    pub(crate) fn body(&mut self, b: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
         let (b, ptr) = self.deref(b, ptr);
         let Some(content) = b.get("content").and_then(Value::as_object) else {
             return Ok(None);

@@ -7,14 +7,19 @@ use super::Lowerer;
 use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
-    /// Removes `writeOnly` fields from types the server sends and `readOnly` fields from types
-    /// the client sends. A type used both ways keeps its name for the response view and gets
-    /// a request twin (`<Name>.request`) used by request bodies that name it directly.
-    pub(crate) fn settle_directions(&mut self, tags: &mut [Tag]) {
+    /// Removes `writeOnly` fields from types the server sends (responses, webhook payloads) and
+    /// `readOnly` fields from types the client sends. A type used both ways keeps its name for
+    /// the response view and gets a request twin (`<Name>.request`) used by request bodies that
+    /// name it directly.
+    pub(crate) fn settle_directions(&mut self, tags: &mut [Tag], webhooks: &[Webhook]) {
         let ops = || tags.iter().flat_map(|t| t.operations.iter());
         let req_roots: Vec<TypeId> = ops().filter_map(|o| o.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
-        let resp_roots: Vec<TypeId> =
-            ops().flat_map(|o| o.success.iter()).filter_map(|s| s.ty.as_ref()).flat_map(named_in).collect();
+        let resp_roots: Vec<TypeId> = ops()
+            .flat_map(|o| o.success.iter())
+            .filter_map(|s| s.ty.as_ref())
+            .chain(webhooks.iter().filter_map(|w| w.body.as_ref().map(|b| &b.ty)))
+            .flat_map(named_in)
+            .collect();
         let in_req = reach(&self.types, &req_roots);
         let in_resp = reach(&self.types, &resp_roots);
         let mut twins: BTreeMap<TypeId, TypeId> = BTreeMap::new();
@@ -51,8 +56,9 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Sets every type's [`WireUse`] from what the operations send and receive, and its [`Home`]
-/// from which tags' operations reach it (see their docs).
+/// Sets every type's [`WireUse`] from what the operations send and receive (and webhooks
+/// deliver, which a receiver decodes), and its [`Home`] from which tags' operations reach it,
+/// or webhooks only (see their docs).
 pub(crate) fn mark_uses(api: &mut Api) {
     let (mut sent_roots, mut received_roots) = (Vec::new(), Vec::new());
     let mut homes = vec![Home::Other; api.types.len()];
@@ -76,6 +82,14 @@ pub(crate) fn mark_uses(api: &mut Api) {
             }
         }
     }
+    let payloads: Vec<TypeId> =
+        api.webhooks.iter().filter_map(|w| w.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
+    for (home, reached) in homes.iter_mut().zip(reach(&api.types, &payloads)) {
+        if reached && *home == Home::Other {
+            *home = Home::Webhooks;
+        }
+    }
+    received_roots.extend(payloads);
     let sent = reach(&api.types, &sent_roots);
     let mut received = reach(&api.types, &received_roots);
     let unused: Vec<TypeId> = (0..api.types.len()).filter(|id| !sent[*id] && !received[*id]).collect();

@@ -29,6 +29,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.lower_components()?;
     let mut tags = cx.lower_operations()?;
     let webhooks = cx.lower_webhooks()?;
+    settle::untag_unions(&mut cx.types);
     cx.settle_directions(&mut tags, &webhooks);
     let mut api = Api {
         title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),

@@ -282,13 +282,9 @@ impl<'a> Lowerer<'a> {
             };
             variants.push(UnionVariant { name: Name::wire(wire), ty, boxed: false });
         }
-        // An internally tagged union needs every variant to be an object carrying the tag.
-        let tagged = discriminator.filter(|_| {
-            variants
-                .iter()
-                .all(|v| matches!(&v.ty, TypeRef::Named(id) if matches!(self.types[*id].kind, TypeKind::Struct(_))))
-        });
-        Ok(TypeKind::Union(Union { variants, discriminator: tagged }))
+        // Whether every variant is an object that can carry the tag is known once every
+        // component is lowered: `settle::untag_unions` decides.
+        Ok(TypeKind::Union(Union { variants, discriminator }))
     }
 
     /// The value a union variant fixes for the discriminator `property` (a `const`, which the

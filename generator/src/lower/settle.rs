@@ -56,6 +56,20 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// Drops the discriminator of unions whose variants are not all structs: an internally tagged
+/// union needs every variant to be an object carrying the tag. Runs after every type is
+/// lowered, so a union declared before its variants sees what they are.
+pub(crate) fn untag_unions(types: &mut [TypeDef]) {
+    let is_struct: Vec<bool> = types.iter().map(|t| matches!(t.kind, TypeKind::Struct(_))).collect();
+    for def in types.iter_mut() {
+        if let TypeKind::Union(u) = &mut def.kind {
+            if !u.variants.iter().all(|v| matches!(v.ty, TypeRef::Named(id) if is_struct[id])) {
+                u.discriminator = None;
+            }
+        }
+    }
+}
+
 /// Sets every type's [`WireUse`] from what the operations send and receive (and webhooks
 /// deliver, which a receiver decodes), and its [`Home`] from which tags' operations reach it,
 /// or webhooks only (see their docs).

@@ -1,7 +1,11 @@
 //! Robustness: thousands of mutated variants of valid specs (nodes removed, retyped,
 //! renamed) must each either generate or fail with a located error. A panic fails the test.
+//! The specs are the fixtures (3.0 and 3.1) and the 3.1 translations of the 3.0 ones.
 
 mod common;
+
+#[path = "support/translate31.rs"]
+mod translate31;
 
 use std::path::Path;
 
@@ -47,6 +51,13 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
         Value::Array(vec![]),
         serde_json::json!({"$ref": "#/components/schemas/Nope"}),
         serde_json::json!({}),
+        // OpenAPI 3.1 / JSON Schema 2020-12 shapes, valid and not.
+        Value::Bool(false),
+        serde_json::json!({"type": ["string", "null", 5]}),
+        serde_json::json!({"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Nope"}], "discriminator": {}}),
+        serde_json::json!({"type": "array", "prefixItems": [true, {"const": null}], "items": false, "minItems": "x"}),
+        serde_json::json!({"$ref": "#nowhere", "examples": {"a": 1}, "exclusiveMinimum": "x"}),
+        serde_json::json!({"patternProperties": {"^a": false}, "unevaluatedProperties": 3, "if": true, "$dynamicRef": 1}),
     ];
     let choice = rng.below(4);
     let pick = rng.below(replacements.len());
@@ -97,9 +108,19 @@ fn mutated_specs_never_panic() {
         })
         .collect();
     docs.sort_by(|a, b| a.0.cmp(&b.0));
+    let translations: Vec<(String, Value)> = docs
+        .iter()
+        .filter(|(_, doc)| doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.0")))
+        .map(|(name, doc)| {
+            let mut doc = doc.clone();
+            translate31::translate(&mut doc);
+            (format!("{name}-as-3.1"), doc)
+        })
+        .collect();
+    docs.extend(translations);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut ok, mut refused) = (0, 0);
-    let variants = 1400;
+    let variants = 2000;
     for n in 0..variants {
         let (name, base) = &docs[n % docs.len()];
         let mut doc = base.clone();

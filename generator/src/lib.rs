@@ -1,4 +1,5 @@
-//! cirqll-codegen: generates idiomatic, self-contained Rust clients from OpenAPI 3.0 documents.
+//! cirqll-codegen: generates idiomatic, self-contained Rust clients from OpenAPI 3.1 and 3.0
+//! documents.
 //!
 //! The pipeline, one module per stage, data flowing one way:
 //! [`load`] → [`resolve`] → [`lower`] (into [`ir`]) → [`naming`] → [`emit`] → [`write`](mod@write).

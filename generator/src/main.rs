@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Generate an idiomatic Rust client crate from an OpenAPI 3.0 document.
+/// Generate an idiomatic Rust client crate from an OpenAPI 3.1 or 3.0 document.
 #[derive(Parser)]
 #[command(
     version,
@@ -36,7 +36,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct Args {
-    /// The OpenAPI 3.0 document (YAML or JSON).
+    /// The OpenAPI 3.1 or 3.0 document (YAML or JSON).
     #[arg(long, value_name = "FILE")]
     spec: PathBuf,
     /// Output directory of the crate.

@@ -261,6 +261,9 @@ impl Normalizer {
     /// `anyOf` with one member per type.
     fn type_array(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
         let Some(Value::Array(types)) = obj.get("type") else { return };
+        if !types.iter().all(Value::is_string) {
+            return; // malformed: left for the shape check to locate
+        }
         let mut names: Vec<String> = Vec::new();
         let mut null = false;
         for t in types.iter().filter_map(Value::as_str) {
@@ -543,10 +546,13 @@ impl Normalizer {
     /// into the inside of a component are kept for [`Self::fix_refs`].
     fn reference(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
         let constrained = obj.keys().any(|k| k != "$ref" && !k.starts_with("x-") && !ANNOTATIONS.contains(&k.as_str()));
-        if constrained && !obj.contains_key("allOf") {
+        if constrained && obj.get("allOf").is_none_or(Value::is_array) {
             if let Some(target) = obj.shift_remove("$ref") {
-                obj.insert("allOf".into(), json!([{"$ref": target}]));
-                self.moved(format!("{ptr}/allOf/0"), ptr);
+                let all = obj.entry("allOf").or_insert_with(|| json!([]));
+                if let Value::Array(all) = all {
+                    self.moved(format!("{ptr}/allOf/{}", all.len()), ptr);
+                    all.push(json!({"$ref": target}));
+                }
             }
             return;
         }
@@ -773,6 +779,12 @@ mod tests {
             json!({"$ref": "#/components/schemas/T", "description": "kept"}),
         );
         check(json!({"type": "object", "unevaluatedProperties": false}), json!({"type": "object"}));
+        check(
+            json!({"$ref": "#/components/schemas/T", "allOf": [{"required": ["a"]}]}),
+            json!({"allOf": [{"required": ["a"]}, {"$ref": "#/components/schemas/T"}]}),
+        );
+        // Malformed: left as it is, for the shape check to locate.
+        check(json!({"type": ["string", 5]}), json!({"type": ["string", 5]}));
     }
 
     #[test]

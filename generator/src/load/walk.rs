@@ -35,9 +35,10 @@ pub trait Visitor {
 pub fn document<V: Visitor>(doc: &mut Value, visitor: &mut V) {
     let mut w = Walk { pointer: String::from("#"), visitor };
     let Some(root) = doc.as_object_mut() else { return };
-    for key in ["paths", "webhooks"] {
+    // `paths` allows extensions beside its entries; every key of `webhooks` is a webhook.
+    for (key, extensible) in [("paths", true), ("webhooks", false)] {
         if let Some(items) = root.get_mut(key) {
-            w.map(key, items, true, Walk::path_item);
+            w.map(key, items, extensible, Walk::path_item);
         }
     }
     let Some(components) = root.get_mut("components") else { return };

@@ -202,24 +202,31 @@ impl<'a> Lowerer<'a> {
     /// (`items: false`, which the load stage turns into `maxItems`), else a `Vec`.
     fn tuple(&mut self, schema: &'a Value, prefix: &'a [Value], ptr: &str, hint: &str) -> Result<TypeRef> {
         let n = prefix.len();
-        let mut elements = Vec::with_capacity(n);
-        for (i, element) in prefix.iter().enumerate() {
-            elements.push(self.type_ref(element, &format!("{ptr}/prefixItems/{i}"), &format!("{hint}.item{i}"))?);
-        }
         let closed = schema.get("maxItems").and_then(Value::as_u64) == Some(n as u64);
         // Rust's tuples implement the std and serde traits up to 12 elements.
         if closed && (1..=12).contains(&n) {
+            let mut elements = Vec::with_capacity(n);
+            for (i, element) in prefix.iter().enumerate() {
+                elements.push(self.type_ref(element, &format!("{ptr}/prefixItems/{i}"), &format!("{hint}.item{i}"))?);
+            }
             if schema.get("minItems").and_then(Value::as_u64) != Some(n as u64) {
-                self.fallback(ptr, format!("prefixItems without `minItems: {n}`: typed as a tuple of {n}, so a shorter array fails to decode"));
+                let what =
+                    format!("prefixItems without `minItems: {n}`: a tuple of {n}, so a shorter array fails to decode");
+                self.fallback(ptr, what);
             }
             return Ok(TypeRef::Tuple(elements));
         }
-        let rest = match schema.get("items") {
-            Some(items) => self.type_ref(items, &format!("{ptr}/items"), &format!("{hint}.item"))?,
-            None => TypeRef::Json,
-        };
-        if elements.iter().all(|e| *e == rest) {
-            return Ok(TypeRef::Vec(Box::new(rest)));
+        // Not a tuple: a `Vec`, exact when every element has the schema of the further items.
+        let items = schema.get("items").unwrap_or(&Value::Null);
+        if prefix.iter().all(|p| p == items || (items.is_null() && p.as_object().is_some_and(|o| o.is_empty()))) {
+            return match schema.get("items") {
+                Some(items) => Ok(TypeRef::Vec(Box::new(self.type_ref(
+                    items,
+                    &format!("{ptr}/items"),
+                    &format!("{hint}.item"),
+                )?))),
+                None => Ok(TypeRef::Vec(Box::new(TypeRef::Json))),
+            };
         }
         let why =
             if closed { format!("a tuple of {n} elements") } else { "an open tuple (no `items: false`)".to_owned() };

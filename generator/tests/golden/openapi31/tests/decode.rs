@@ -64,6 +64,10 @@ fn prefix_items_decode_into_tuples() {
     assert_eq!(route.start, (4.9, 52.37));
     assert_eq!(route.legs, vec![(5.1, 52.09), (4.48, 51.92)]);
     assert_eq!(route.label, Some(None));
+    // Open arrays: uniform ones are a `Vec` of their type, others of JSON values.
+    let route: Route = serde_json::from_str(r#"{"start": [0, 0], "legs": [], "distances": [1.5, 2], "elevation": [3, "m", 4]}"#).unwrap();
+    assert_eq!(route.distances, Some(vec![1.5, 2.0]));
+    assert_eq!(route.elevation, Some(vec![serde_json::json!(3), serde_json::json!("m"), serde_json::json!(4)]));
     // A closed tuple has exactly its elements.
     for wrong in [r#"[4.9]"#, r#"[4.9, 52.37, 0]"#, r#"["4.9", 52.37]"#] {
         let text = format!(r#"{{"start": {wrong}, "legs": []}}"#);

@@ -53,6 +53,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, in spec order.
     pub tags: Vec<Tag>,
+    /// Requests the API sends to the user's server (OpenAPI 3.1 `webhooks`), in spec order.
+    pub webhooks: Vec<Webhook>,
     /// OAuth2 authorization-code flow, when the spec declares one.
     pub oauth2: Option<OAuth2>,
     /// Wire format of date-times (`x-datetime-format`), a chrono format string.
@@ -123,7 +125,9 @@ pub enum Home {
     Tag(usize),
     /// Operations of several tags.
     Shared,
-    /// No request or success response (error bodies, GitHub's webhook payloads).
+    /// Only webhook payloads (requests the API sends, OpenAPI 3.1 `webhooks`).
+    Webhooks,
+    /// No request, success response or webhook (error bodies, GitHub's `x-webhooks` payloads).
     #[default]
     Other,
 }
@@ -238,6 +242,8 @@ pub enum TypeRef {
     Uuid,
     /// `string`/`binary` (raw bytes).
     Binary,
+    /// `string`/`byte` (bytes carried as base64 text; 3.1's `contentEncoding: base64`).
+    Base64,
     /// Any JSON value (a schema the generator could not type more precisely).
     Json,
     /// A named type.
@@ -246,6 +252,29 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// `object` with only `additionalProperties`.
     Map(Box<TypeRef>),
+    /// `array` with `prefixItems` and no further items: a fixed-length, heterogeneous tuple.
+    Tuple(Vec<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type references directly inside this one: the items of a `Vec`, the values of a
+    /// `Map`, the elements of a `Tuple`. Walks over types recurse through these.
+    pub fn parts(&self) -> &[TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => std::slice::from_ref(inner.as_ref()),
+            TypeRef::Tuple(elements) => elements,
+            _ => &[],
+        }
+    }
+
+    /// [`Self::parts`], mutably.
+    pub fn parts_mut(&mut self) -> &mut [TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => std::slice::from_mut(inner.as_mut()),
+            TypeRef::Tuple(elements) => elements,
+            _ => &mut [],
+        }
+    }
 }
 
 /// Integer widths.
@@ -374,6 +403,22 @@ pub struct Operation {
     pub query_vocabulary: Option<usize>,
     /// OAuth2 scopes required.
     pub scopes: Vec<String>,
+}
+
+/// A webhook (OpenAPI 3.1 `webhooks`): a request the API sends to the user's server. The
+/// client never sends or receives it; its payload types are generated so that a receiver can
+/// decode them.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Webhook name (wire: its key under `webhooks`; rust: the payload's alias in the crate's
+    /// `webhooks` module).
+    pub name: Name,
+    /// HTTP method of the request the API sends.
+    pub method: Method,
+    /// Documentation of the webhook's operation.
+    pub docs: Docs,
+    /// The request body the API sends, if any.
+    pub body: Option<Body>,
 }
 
 /// Where a parameter goes.

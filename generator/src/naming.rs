@@ -85,12 +85,23 @@ pub fn assign(api: &mut Api) {
     let mut used: BTreeSet<String> = tag_modules.iter().cloned().chain(seeded(&[&reserved::MODELS])).collect();
     let shared = claim("shared".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
     let other = claim("other".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
+    let webhooks = claim("webhooks".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
     for t in &mut api.types {
         t.module = match t.home {
             Home::Tag(i) => tag_modules[i].clone(),
             Home::Shared => shared.clone(),
+            Home::Webhooks => webhooks.clone(),
             Home::Other => other.clone(),
         };
+    }
+    // Webhook payload aliases (`webhooks::NewPet`), with the method when a webhook has several
+    // operations with a body.
+    let mut used = BTreeSet::new();
+    let wires: Vec<String> = api.webhooks.iter().filter(|w| w.body.is_some()).map(|w| w.name.wire.clone()).collect();
+    for w in &mut api.webhooks {
+        let several = w.body.is_some() && wires.iter().filter(|n| **n == w.name.wire).count() > 1;
+        let base = if several { format!("{} {}", w.name.wire, w.method.key()) } else { w.name.wire.clone() };
+        w.name.rust = unique(type_ident(&base), &mut used, |b, n| format!("{b}{n}"));
     }
     let mut used = seeded(&[&reserved::APIS]);
     for layout in &mut api.page_layouts {

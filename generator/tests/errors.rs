@@ -78,6 +78,18 @@ fn swagger2_cycle_is_reported_at_the_original_node() {
     assert!(report.contains("fallback: #/definitions/A/properties/b: no finite value of `A` exists"), "{report}");
 }
 
+/// The support report of an OpenAPI 3.1 document names the loop's property as written, where
+/// the `$ref` has a sibling (`description`), which 3.1 allows.
+#[test]
+fn openapi31_cycle_is_reported_at_the_original_node() {
+    let dir = common::scratch("errors-cycle31");
+    let path = dir.join("cycle31.yaml");
+    std::fs::write(&path, "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [b]\n      properties:\n        b: {$ref: '#/components/schemas/A', description: a sibling}\n").unwrap();
+    let generated = generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let report = generated.support_report();
+    assert!(report.contains("fallback: #/components/schemas/A/properties/b: no finite value of `A` exists"), "{report}");
+}
+
 /// A loop of required, non-nullable links has no finite value, but the rest of the API is
 /// still useful: the crate is generated and the support report says so, naming the property.
 #[test]
@@ -153,9 +165,9 @@ fn unsupported_constructs_are_named() {
         &["unsupported: Swagger version 1.2", "at #/swagger"],
     );
     check(
-        "v31.yaml",
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
-        &["unsupported: OpenAPI version 3.1.0", "at #/openapi"],
+        "v32.yaml",
+        "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        &["unsupported: OpenAPI version 3.2.0", "at #/openapi", "reads OpenAPI 3.1.x, OpenAPI 3.0.x and Swagger 2.0"],
     );
     check(
         "cursor.yaml",
@@ -258,4 +270,31 @@ fn cli_exits_2_and_leaves_previous_output_untouched() {
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(stdout.contains("stale:    Cargo.toml") && stdout.contains("-edited"), "{stdout}");
     assert!(String::from_utf8_lossy(&check.stderr).contains("regenerate with"));
+}
+
+/// OpenAPI 3.1 documents are checked in their 3.0 form, and errors name the node in the file
+/// the user wrote, even when normalizing moved it.
+#[test]
+fn openapi31_errors_name_the_original_node() {
+    check(
+        "shape31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      type: [object, 'null']\n      properties:\n        b: {type: string, minLength: many}\n",
+        &["not a valid OpenAPI 3.1 document", "at #/components/schemas/A:", "expected usize"],
+    );
+    // The `anyOf` member is merged into the schema; the reference is found where it was written.
+    check(
+        "moved31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      anyOf:\n        - {type: 'null'}\n        - type: object\n          properties:\n            b: {$ref: '#/components/schemas/Nope'}\n",
+        &["dangling reference", "at #/components/schemas/A/anyOf/1/properties/b/$ref"],
+    );
+    check(
+        "dangling31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  ping:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: [object, 'null']\n              properties:\n                a: {$ref: '#/components/schemas/Nope'}\n",
+        &["dangling reference", "at #/webhooks/ping/post/requestBody/content/application~1json/schema/properties/a/$ref"],
+    );
+    check(
+        "webhook31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  ping:\n    post:\n      requestBody: 5\n",
+        &["not a valid OpenAPI 3.1 document", "at #/webhooks/ping/post/requestBody"],
+    );
 }

@@ -1,9 +1,13 @@
 //! Robustness: thousands of mutated variants of valid specs (nodes removed, retyped,
 //! renamed) must each either generate or fail with a located error. A panic fails the test.
 //! Every fixture is mutated, whatever its version (Swagger 2.0 documents go through the
-//! upgrade to 3.0 first), the same number of times.
+//! upgrade to 3.0 first, OpenAPI 3.1 ones through the normalization), and so is the 3.1
+//! translation of every 3.0 fixture, each the same number of times.
 
 mod common;
+
+#[path = "support/translate31.rs"]
+mod translate31;
 
 use std::path::Path;
 
@@ -51,6 +55,13 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
         Value::Array(vec![]),
         serde_json::json!({"$ref": dangling}),
         serde_json::json!({}),
+        // OpenAPI 3.1 / JSON Schema 2020-12 shapes, valid and not.
+        Value::Bool(false),
+        serde_json::json!({"type": ["string", "null", 5]}),
+        serde_json::json!({"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Nope"}], "discriminator": {}}),
+        serde_json::json!({"type": "array", "prefixItems": [true, {"const": null}], "items": false, "minItems": "x"}),
+        serde_json::json!({"$ref": "#nowhere", "examples": {"a": 1}, "exclusiveMinimum": "x"}),
+        serde_json::json!({"patternProperties": {"^a": false}, "unevaluatedProperties": 3, "if": true, "$dynamicRef": 1}),
     ];
     let choice = rng.below(4);
     // One more replacement: a reference to any node of the document (itself, an ancestor, a
@@ -105,11 +116,21 @@ fn mutated_specs_never_panic() {
         })
         .collect();
     docs.sort_by(|a, b| a.0.cmp(&b.0));
+    let translations: Vec<(String, Value)> = docs
+        .iter()
+        .filter(|(_, doc)| doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.0")))
+        .map(|(name, doc)| {
+            let mut doc = doc.clone();
+            translate31::translate(&mut doc);
+            (format!("{name}-as-3.1"), doc)
+        })
+        .collect();
+    docs.extend(translations);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut ok, mut refused) = (0, 0);
-    // Per fixture: (generated, refused).
+    // Per document: (generated, refused).
     let mut per_doc = std::collections::BTreeMap::<&str, (usize, usize)>::new();
-    let variants = 200 * docs.len();
+    let variants = 120 * docs.len();
     for n in 0..variants {
         let (name, base) = &docs[n % docs.len()];
         let mut doc = base.clone();

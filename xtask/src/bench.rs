@@ -8,6 +8,9 @@
 //! registries ship, gzipped inside the npm package `kubernetes-client`). Each input also runs
 //! doubled (every path and component copied under a new name) to show how time grows with
 //! spec size.
+//! GitHub's spec also runs as its mechanical OpenAPI 3.1 translation (`github-3.1`, the
+//! translator of the equivalence test): reading 3.1 must cost at most 1.2x the 3.0 time, and
+//! must generate the same crate.
 //!
 //! Options: `--runs N` (default 5), `--no-check` (skip `cargo check` timings), `--only NAME`
 //! (one input), `--no-runtime` (skip the criterion benchmarks).
@@ -20,6 +23,12 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 use crate::root;
+
+#[path = "../../generator/tests/support/translate31.rs"]
+mod translate31;
+
+/// Suffix of the input that is another input's OpenAPI 3.1 translation.
+const V31: &str = "-3.1";
 
 struct Input {
     name: String,
@@ -55,7 +64,9 @@ struct Tool {
 }
 
 fn tools(root: &Path) -> Vec<Tool> {
-    let ours = root.join("target/release/cirqll-codegen");
+    // Where `cargo build --release` put it (CARGO_TARGET_DIR, when set, moves it).
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let ours = target.join("release/cirqll-codegen");
     let which = |bin: &str| -> Option<PathBuf> {
         let candidates =
             [root.join(".tools/venv/bin").join(bin), root.join(".tools/cargo/bin").join(bin), PathBuf::from(bin)];
@@ -375,41 +386,67 @@ fn check_time(root: &Path, dir: &Path, features: &[&str]) -> Result<f64> {
     Ok(started.elapsed().as_secs_f64())
 }
 
-fn measure(root: &Path, tool: &Tool, spec: &Path, name: &str, runs: usize, with_check: bool) -> Outcome {
-    let Some(command) = &tool.command else { return Outcome::Missing(tool.missing.clone()) };
-    let work = root.join("target/bench").join(tool.name).join(name);
-    let mut walls = Vec::new();
-    let mut peak: f64 = 0.0;
+/// Measures `tool` on each input (with or without `cargo check`). The runs of several inputs
+/// alternate, so a change of machine load between them does not skew their ratio.
+fn measure(root: &Path, tool: &Tool, inputs: &[(&Input, bool)], runs: usize) -> Vec<Outcome> {
+    let Some(command) = &tool.command else {
+        return inputs.iter().map(|_| Outcome::Missing(tool.missing.clone())).collect();
+    };
+    let work = |input: &Input| root.join("target/bench").join(tool.name).join(&input.name);
+    let mut walls = vec![Vec::new(); inputs.len()];
+    let mut peaks = vec![0.0_f64; inputs.len()];
+    let mut failed: Vec<Option<String>> = vec![None; inputs.len()];
     for _ in 0..runs {
-        let _ = std::fs::remove_dir_all(&work);
-        std::fs::create_dir_all(work.parent().unwrap_or(root)).ok();
-        match timed(&command(spec, &work, &format!("bench-{name}")), &work) {
-            Ok((w, p)) => {
-                walls.push(w);
-                peak = peak.max(p);
+        for (i, (input, _)) in inputs.iter().enumerate() {
+            if failed[i].is_some() {
+                continue;
             }
-            Err(e) => return Outcome::Failed(e.to_string()),
+            let dir = work(input);
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(dir.parent().unwrap_or(root)).ok();
+            // A translation generates the same crate as its source, under the same name.
+            let crate_name = format!("bench-{}", input.name.trim_end_matches(V31));
+            match timed(&command(&input.spec, &dir, &crate_name), &dir) {
+                Ok((w, p)) => {
+                    walls[i].push(w);
+                    peaks[i] = peaks[i].max(p);
+                }
+                Err(e) => failed[i] = Some(e.to_string()),
+            }
         }
     }
-    walls.sort_by(f64::total_cmp);
-    let lines = rust_lines(&work);
-    let check_s = if with_check {
-        match check_time(root, &work, &[]) {
-            Ok(s) => Some(s),
-            Err(e) => return Outcome::Failed(format!("generated in {:.2}s, then: {e}", walls[walls.len() / 2])),
+    let mut outcomes = Vec::new();
+    for (i, (input, with_check)) in inputs.iter().enumerate() {
+        if let Some(e) = failed[i].take() {
+            outcomes.push(Outcome::Failed(e));
+            continue;
         }
-    } else {
-        None
-    };
-    let check_full_s = if with_check && tool.name == "cirqll-codegen" {
-        match check_time(root, &work, &["--features", "full-serde"]) {
-            Ok(s) => Some(s),
-            Err(e) => return Outcome::Failed(format!("cargo check --features full-serde: {e}")),
+        walls[i].sort_by(f64::total_cmp);
+        let wall_s = walls[i][walls[i].len() / 2];
+        let dir = work(input);
+        let lines = rust_lines(&dir);
+        let mut figures = Figures { wall_s, peak_mb: peaks[i], lines, check_s: None, check_full_s: None };
+        if *with_check {
+            match check_time(root, &dir, &[]) {
+                Ok(s) => figures.check_s = Some(s),
+                Err(e) => {
+                    outcomes.push(Outcome::Failed(format!("generated in {wall_s:.2}s, then: {e}")));
+                    continue;
+                }
+            }
+            if tool.name == "cirqll-codegen" {
+                match check_time(root, &dir, &["--features", "full-serde"]) {
+                    Ok(s) => figures.check_full_s = Some(s),
+                    Err(e) => {
+                        outcomes.push(Outcome::Failed(format!("cargo check --features full-serde: {e}")));
+                        continue;
+                    }
+                }
+            }
         }
-    } else {
-        None
-    };
-    Outcome::Measured(Figures { wall_s: walls[walls.len() / 2], peak_mb: peak, lines, check_s, check_full_s })
+        outcomes.push(Outcome::Measured(figures));
+    }
+    outcomes
 }
 
 /// Runs the benchmark; prints a table and the targets.
@@ -467,22 +504,42 @@ pub fn run(args: &[String]) -> Result<bool> {
         let double_path = dir.join(format!("{}-x2.json", input.name));
         std::fs::write(&double_path, serde_json::to_vec(&double)?)?;
         let double_name = format!("{}-x2", input.name);
-        all.push(Input { operations: count_operations(&spec), ..input });
+        let translation = (input.name == "github").then(|| {
+            let mut v31 = spec.clone();
+            translate31::translate(&mut v31);
+            // Same file name, so the generated headers differ only in the spec hash.
+            let file = input.spec.file_name().map(|f| f.to_owned()).unwrap_or_default();
+            (format!("{}{V31}", input.name), dir.join("3.1").join(file), v31)
+        });
+        let operations = count_operations(&spec);
+        all.push(Input { operations, ..input });
         all.push(Input { name: double_name, spec: double_path, operations: count_operations(&double) });
+        if let Some((name, path, v31)) = translation {
+            std::fs::create_dir_all(dir.join("3.1"))?;
+            std::fs::write(&path, serde_json::to_vec(&v31)?)?;
+            all.push(Input { name, spec: path, operations });
+        }
     }
     let tools = tools(&root);
     let mut table: Vec<(String, &'static str, Outcome)> = Vec::new();
     println!("runs per measurement: {runs} (median wall time; peak RSS is the maximum)");
-    for input in &all {
+    for input in all.iter().filter(|i| !i.name.ends_with(V31)) {
         for tool in &tools {
-            // Doubled specs only for our generator: they measure how our time scales.
-            if input.name.ends_with("-x2") && tool.name != "cirqll-codegen" {
+            // Doubled specs and translations only for our generator: they measure how our time
+            // scales and what reading 3.1 costs. A translation runs alternately with its source.
+            let doubled = input.name.ends_with("-x2");
+            if doubled && tool.name != "cirqll-codegen" {
                 continue;
             }
-            let check = with_check && !input.name.ends_with("-x2");
-            let outcome = measure(&root, tool, &input.spec, &input.name, runs, check);
-            print_row(input, tool.name, &outcome);
-            table.push((input.name.to_owned(), tool.name, outcome));
+            let mut jobs = vec![(input, with_check && !doubled)];
+            let translation = format!("{}{V31}", input.name);
+            if tool.name == "cirqll-codegen" {
+                jobs.extend(all.iter().filter(|i| i.name == translation).map(|i| (i, false)));
+            }
+            for ((input, _), outcome) in jobs.iter().zip(measure(&root, tool, &jobs, runs)) {
+                print_row(input, tool.name, &outcome);
+                table.push((input.name.to_owned(), tool.name, outcome));
+            }
         }
     }
     println!();
@@ -563,7 +620,25 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
             p.wall_s / f.wall_s
         );
     }
-    for input in inputs.iter().filter(|i| !i.name.ends_with("-x2")) {
+    if let (Some(a), Some(b)) = (ours("github"), ours(&format!("github{V31}"))) {
+        let r = b.wall_s / a.wall_s.max(1e-9);
+        println!(
+            "GitHub as OpenAPI 3.1 generates in {:.3}s = {r:.2}x the 3.0 time (target <= 1.2x): {}",
+            b.wall_s,
+            verdict(r <= 1.2)
+        );
+        let root = root();
+        let same = same_crate(
+            &root.join("target/bench/cirqll-codegen/github"),
+            &root.join(format!("target/bench/cirqll-codegen/github{V31}")),
+        );
+        match same {
+            Ok(None) => println!("  and the same crate as from 3.0, apart from the spec hash: met"),
+            Ok(Some(file)) => println!("  but not the same crate as from 3.0: {file} differs: MISSED"),
+            Err(e) => println!("  comparing it with the 3.0 crate failed: {e}"),
+        }
+    }
+    for input in inputs.iter().filter(|i| !i.name.ends_with("-x2") && !i.name.ends_with(V31)) {
         let x2 = format!("{}-x2", input.name);
         if let (Some(a), Some(b)) = (ours(&input.name), ours(&x2)) {
             let r = b.wall_s / a.wall_s.max(1e-9);
@@ -574,4 +649,40 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
             );
         }
     }
+}
+
+/// Whether two generated crates are the same apart from the spec hash in file headers: `None`
+/// when they are, else the first file that differs. `cargo check` leaves a `Cargo.lock` and a
+/// `[workspace]` table behind; neither counts.
+fn same_crate(a: &Path, b: &Path) -> Result<Option<String>> {
+    fn files(dir: &Path) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d)? {
+                let p = e?.path();
+                let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
+                if p.is_dir() {
+                    if rel != "target" {
+                        stack.push(p);
+                    }
+                } else if rel != "Cargo.lock" {
+                    let text = std::fs::read_to_string(&p)?;
+                    let text = text.trim_end_matches("\n[workspace]\n").to_owned();
+                    let text = match text.find("(sha256 ") {
+                        Some(i) if text.len() > i + 72 => format!("{}{}", &text[..i], &text[i + 72..]),
+                        _ => text,
+                    };
+                    out.push((rel, text));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+    let (a, b) = (files(a)?, files(b)?);
+    if a.len() != b.len() {
+        return Ok(Some(format!("the file list ({} vs {} files)", a.len(), b.len())));
+    }
+    Ok(a.iter().zip(&b).find(|(x, y)| x != y).map(|(x, _)| x.0.clone()))
 }

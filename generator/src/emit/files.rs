@@ -113,6 +113,8 @@ struct Readme {
     create: Option<BodyCallView>,
     update: Option<BodyCallView>,
     show: Option<CallView>,
+    /// Alias of a webhook's JSON payload, for the decoding example.
+    webhook: Option<String>,
     version: String,
     full_serde_feature: &'static str,
 }
@@ -213,6 +215,11 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         create,
         update,
         show,
+        webhook: api
+            .webhooks
+            .iter()
+            .find(|w| w.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Json))
+            .map(|w| w.name.rust.clone()),
         version: opts.crate_version.clone(),
         full_serde_feature: super::types::FULL_SERDE_FEATURE,
     };

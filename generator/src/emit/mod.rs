@@ -10,6 +10,7 @@ mod examples;
 mod files;
 mod query;
 mod types;
+mod webhooks;
 
 pub(crate) use types::FULL_SERDE_FEATURE;
 
@@ -59,10 +60,13 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// The types of one model file, with their ids, in id order.
+type Group<'a> = Vec<(TypeId, &'a TypeDef)>;
+
 /// One file rendered by a worker thread.
 enum Job<'a> {
-    /// The models of one group (module name, doc line, types in id order).
-    Models(&'a str, String, Vec<&'a TypeDef>),
+    /// The models of one group (module name, doc line, types with their ids, in id order).
+    Models(&'a str, String, Group<'a>),
     Tag(&'a Tag),
 }
 
@@ -75,10 +79,10 @@ impl Job<'_> {
         }
     }
 
-    fn render(&self, api: &Api, krate: &str, header: &str) -> Result<(String, String)> {
+    fn render(&self, api: &Api, krate: &str, header: &str, payloads: &[Vec<String>]) -> Result<(String, String)> {
         let (path, tokens) = match self {
             Job::Models(module, doc, defs) => {
-                let models = defs.iter().map(|def| types::model(api, def));
+                let models = defs.iter().map(|(id, def)| types::model(api, def, &payloads[*id]));
                 (format!("src/models/{module}.rs"), quote!(#![doc = #doc] #(#models)*))
             }
             Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, krate, tag)),
@@ -91,7 +95,13 @@ impl Job<'_> {
 /// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified).
 /// Workers take the next job from a shared counter, and `jobs` comes heaviest first, so no
 /// worker is left with a large tag module at the end while the others idle.
-fn render_parallel(api: &Api, jobs: &[Job<'_>], krate: &str, header: &str) -> Result<Vec<(String, String)>> {
+fn render_parallel(
+    api: &Api,
+    jobs: &[Job<'_>],
+    krate: &str,
+    header: &str,
+    payloads: &[Vec<String>],
+) -> Result<Vec<(String, String)>> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -100,7 +110,7 @@ fn render_parallel(api: &Api, jobs: &[Job<'_>], krate: &str, header: &str) -> Re
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        done.push(job.render(api, krate, header)?);
+                        done.push(job.render(api, krate, header, payloads)?);
                     }
                     Ok::<_, Error>(done)
                 })
@@ -147,15 +157,19 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     // Model and tag files are independent: render them on all cores. Token streams are not
     // `Send`, so each worker builds, parses and prints its own files; results are collected
     // into the ordered map, so the output does not depend on scheduling.
-    let mut groups: BTreeMap<&str, (Home, Vec<&TypeDef>)> = BTreeMap::new();
-    for def in &api.types {
-        groups.entry(def.module.as_str()).or_insert((def.home, Vec::new())).1.push(def);
+    let mut groups: BTreeMap<&str, (Home, Group)> = BTreeMap::new();
+    for (id, def) in api.types.iter().enumerate() {
+        groups.entry(def.module.as_str()).or_insert((def.home, Vec::new())).1.push((id, def));
     }
+    let payloads = webhooks::payload_notes(api);
     let mut jobs: Vec<Job> = api.tags.iter().map(Job::Tag).collect();
     for (module, (home, defs)) in &groups {
         let doc = match home {
             Home::Tag(i) => format!(" Types used by the operations tagged `{}` only.", api.tags[*i].name.wire),
             Home::Shared => " Types used by operations of several tags.".to_owned(),
+            Home::Webhooks => {
+                " Payloads the API sends to your server (webhooks); see `crate::webhooks`.".to_owned()
+            }
             Home::Other => {
                 " Types no request or success response uses: error bodies, payloads the API pushes, parts other schemas copy."
                     .to_owned()
@@ -165,7 +179,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     }
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight()));
     let krate = opts.crate_name.replace('-', "_");
-    for (path, text) in render_parallel(api, &jobs, &krate, &header)? {
+    for (path, text) in render_parallel(api, &jobs, &krate, &header, &payloads)? {
         files.insert(path, text.into_bytes());
     }
     let mut rust = |path: String, tokens: TokenStream| -> Result<()> {
@@ -238,7 +252,11 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
             #o),
         )?;
     }
-    rust("src/lib.rs".into(), lib_rs(api, opts, query.is_some(), oauth.is_some()))?;
+    let has_webhooks = !api.webhooks.is_empty();
+    if has_webhooks {
+        rust("src/webhooks.rs".into(), webhooks::webhooks_module(api))?;
+    }
+    rust("src/lib.rs".into(), lib_rs(api, opts, query.is_some(), oauth.is_some(), has_webhooks))?;
 
     for (name, source) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}").into_bytes());
@@ -258,10 +276,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
 }
 
 fn mentions_ref(r: &TypeRef, needle: &TypeRef) -> bool {
-    match r {
-        TypeRef::Vec(i) | TypeRef::Map(i) => mentions_ref(i, needle),
-        other => other == needle,
-    }
+    r == needle || r.parts().iter().any(|p| mentions_ref(p, needle))
 }
 
 fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
@@ -276,7 +291,7 @@ fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
     }
 }
 
-fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> TokenStream {
+fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool, has_webhooks: bool) -> TokenStream {
     let servers = &api.servers;
     let ua = format!("{}/{}", opts.crate_name, opts.crate_version);
     let rl = &api.rate_limit;
@@ -304,6 +319,11 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
             pub mod oauth;
         )
     });
+    let webhooks = has_webhooks.then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     let title = format!(" Server URLs of {} (index 0 is the default base URL).", api.title);
     quote! {
         #![doc = include_str!("../README.md")]
@@ -317,6 +337,7 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
         #query
         #oauth
         pub mod runtime;
+        #webhooks
 
         pub use runtime::client::{Client, ClientBuilder};
         pub use runtime::datetime::DateTime;

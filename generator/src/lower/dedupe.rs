@@ -92,6 +92,9 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
             remap_ref(&mut p.item, &remap);
         }
     }
+    for b in api.webhooks.iter_mut().filter_map(|w| w.body.as_mut()) {
+        remap_ref(&mut b.ty, &remap);
+    }
     for v in &mut api.query_vocabularies {
         remap(&mut v.full_type);
         remap(&mut v.partial_type);
@@ -101,8 +104,7 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
 fn remap_ref(t: &mut TypeRef, remap: &impl Fn(&mut TypeId)) {
     match t {
         TypeRef::Named(id) => remap(id),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => remap_ref(inner, remap),
-        _ => {}
+        other => other.parts_mut().iter_mut().for_each(|p| remap_ref(p, remap)),
     }
 }
 
@@ -164,6 +166,7 @@ fn ref_key(t: &TypeRef, rep: &[TypeId]) -> String {
         TypeRef::Named(id) => format!("#{}", rep[*id]),
         TypeRef::Vec(i) => format!("[{}]", ref_key(i, rep)),
         TypeRef::Map(i) => format!("{{{}}}", ref_key(i, rep)),
+        TypeRef::Tuple(e) => format!("({})", e.iter().map(|t| ref_key(t, rep)).collect::<Vec<_>>().join(",")),
         other => format!("{other:?}"),
     }
 }

@@ -13,6 +13,7 @@ mod extensions;
 mod operations;
 mod schemas;
 mod settle;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,15 +29,19 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.register_components();
     cx.lower_components()?;
     let mut tags = cx.lower_operations()?;
-    cx.settle_directions(&mut tags);
+    let webhooks = cx.lower_webhooks()?;
+    settle::untag_unions(&mut cx.types);
+    cx.settle_directions(&mut tags, &webhooks);
     cx.settle_recursion();
     let mut api = Api {
         title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
         version: str_at(&spec.raw, "/info/version").unwrap_or("0.0.0").to_owned(),
-        description: str_at(&spec.raw, "/info/description").map(str::to_owned),
+        // 3.1's one-line `info.summary` stands in for a missing description.
+        description: str_at(&spec.raw, "/info/description").or(str_at(&spec.raw, "/info/summary")).map(str::to_owned),
         servers: cx.servers.clone(),
         types: std::mem::take(&mut cx.types),
         tags,
+        webhooks,
         oauth2: cx.oauth2(),
         datetime_format: str_at(&spec.raw, "/x-datetime-format").map(str::to_owned),
         rate_limit: cx.rate_limit(),
@@ -181,6 +186,21 @@ pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
     v.pointer(pointer).and_then(Value::as_str)
 }
 
+/// Docs of a node reached through a `$ref` (`reference`, which may be `target` itself): a
+/// `summary` or `description` beside the reference (OpenAPI 3.1) overrides the target's.
+pub(crate) fn docs_through_ref(reference: &Value, target: &Value) -> Docs {
+    let mut docs = docs_of(target);
+    if reference.get("$ref").is_some() {
+        if let Some(summary) = reference.get("summary").and_then(Value::as_str) {
+            docs.summary = Some(summary.to_owned());
+        }
+        if let Some(description) = reference.get("description").and_then(Value::as_str) {
+            docs.description = Some(description.to_owned());
+        }
+    }
+    docs
+}
+
 /// Docs of a schema-like node: title/summary, description, constraints, provenance.
 pub(crate) fn docs_of(v: &Value) -> Docs {
     let mut docs = Docs {
@@ -207,11 +227,20 @@ pub(crate) fn docs_of(v: &Value) -> Docs {
     if let Some(m) = v.get("maxLength").and_then(Value::as_u64) {
         docs.constraints.push(format!("at most {m} characters"));
     }
+    let exclusive = |k: &str| v.get(k).and_then(Value::as_bool) == Some(true);
     if let Some(m) = num("minimum") {
-        docs.constraints.push(format!("minimum {m}"));
+        docs.constraints.push(if exclusive("exclusiveMinimum") {
+            format!("greater than {m}")
+        } else {
+            format!("minimum {m}")
+        });
     }
     if let Some(m) = num("maximum") {
-        docs.constraints.push(format!("maximum {m}"));
+        docs.constraints.push(if exclusive("exclusiveMaximum") {
+            format!("less than {m}")
+        } else {
+            format!("maximum {m}")
+        });
     }
     if let Some(p) = v.get("pattern").and_then(Value::as_str) {
         docs.constraints.push(format!("pattern `{p}`"));

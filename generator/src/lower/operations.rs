@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{docs_of, Lowerer};
+use super::{docs_of, docs_through_ref, Lowerer};
 use crate::error::{pointer_segment, Result};
 use crate::ir::*;
 
@@ -101,16 +101,17 @@ impl<'a> Lowerer<'a> {
             let Some(list) = list.and_then(Value::as_array) else {
                 continue;
             };
-            for (i, p) in list.iter().enumerate() {
+            for (i, reference) in list.iter().enumerate() {
                 let pptr = format!("{ptr}/{i}");
-                let (p, pptr) = self.deref(p, &pptr);
+                let (p, pptr) = self.deref(reference, &pptr);
                 let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
                 let loc = p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
                 if seen.contains(&(name.clone(), loc.clone())) {
                     continue;
                 }
                 seen.push((name.clone(), loc.clone()));
-                if let Some(param) = self.param(p, &pptr, &op_name, &name, &loc)? {
+                if let Some(mut param) = self.param(p, &pptr, &op_name, &name, &loc)? {
+                    param.docs = docs_through_ref(reference, p);
                     params.push(param);
                 }
             }
@@ -257,8 +258,9 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
-    fn body(&mut self, b: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
-        let (b, ptr) = self.deref(b, ptr);
+    /// The request body of an operation (or webhook) named `op`, which names inline types.
+    pub(crate) fn body(&mut self, reference: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
+        let (b, ptr) = self.deref(reference, ptr);
         let Some(content) = b.get("content").and_then(Value::as_object) else {
             return Ok(None);
         };
@@ -305,7 +307,7 @@ impl<'a> Lowerer<'a> {
             ty,
             joined,
             required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
-            docs: docs_of(b),
+            docs: docs_through_ref(reference, b),
         }))
     }
 
@@ -373,11 +375,11 @@ impl<'a> Lowerer<'a> {
             let first = status.chars().next().unwrap_or('5');
             if first == '2' || first == '3' {
                 let ty = self.response_type(resp, &rptr, &format!("{op_name}.response{status}"))?;
-                let (resp, _) = self.deref(resp, &rptr);
+                let (target, _) = self.deref(resp, &rptr);
                 success.push(SuccessResponse {
                     status: status.clone(),
                     ty,
-                    description: resp.get("description").and_then(Value::as_str).map(str::to_owned),
+                    description: docs_through_ref(resp, target).description,
                     variant: String::new(),
                 });
             } else {

@@ -66,6 +66,7 @@ pub const ROOT: Scope = Scope {
         "query",
         "oauth",
         "runtime",
+        "webhooks",
         "Client",
         "ClientBuilder",
         "DateTime",

@@ -39,6 +39,10 @@ pub mod fixtures {
     pub mod objects {
         include!(concat!(env!("OUT_DIR"), "/objects.rs"));
     }
+    /// `openapi31.yaml`.
+    pub mod openapi31 {
+        include!(concat!(env!("OUT_DIR"), "/openapi31.rs"));
+    }
     /// `parameters.yaml`.
     pub mod parameters {
         include!(concat!(env!("OUT_DIR"), "/parameters.rs"));
@@ -50,5 +54,9 @@ pub mod fixtures {
     /// `swagger2.yaml`.
     pub mod swagger2 {
         include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
+    }
+    /// `webhooks31.yaml`.
+    pub mod webhooks31 {
+        include!(concat!(env!("OUT_DIR"), "/webhooks31.rs"));
     }
 }

@@ -13,8 +13,11 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn settle_directions(&mut self, tags: &mut [Tag]) {
         let ops = || tags.iter().flat_map(|t| t.operations.iter());
         let req_roots: Vec<TypeId> = ops().filter_map(|o| o.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
-        let resp_roots: Vec<TypeId> =
-            ops().flat_map(|o| o.success.iter()).filter_map(|s| s.ty.as_ref()).flat_map(named_in).collect();
+        // Error bodies come from the server too.
+        let resp_roots: Vec<TypeId> = ops()
+            .flat_map(|o| o.success.iter().filter_map(|s| s.ty.as_ref()).chain(o.error_types()))
+            .flat_map(named_in)
+            .collect();
         let in_req = reach(&self.types, &req_roots);
         let in_resp = reach(&self.types, &resp_roots);
         let mut twins: BTreeMap<TypeId, TypeId> = BTreeMap::new();

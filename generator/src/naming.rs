@@ -124,6 +124,7 @@ pub fn assign(api: &mut Api) {
             name.rust = unique(variant_ident(&name.wire), &mut used, |b, n| format!("{b}{n}"));
         }
     }
+    assign_mock(api);
 }
 
 /// Names values (fields, parameters, methods) in one scope, avoiding `reserved`; returns the
@@ -245,6 +246,107 @@ fn escape_keyword(mut s: String) -> String {
         s.push('_');
     }
     s
+}
+
+// ---------------------------------------------------------------------------------------------
+// The typed mock layer (feature `mock`): its own scopes, kept apart from the client's names.
+// ---------------------------------------------------------------------------------------------
+
+/// Methods of the runtime's `MockServer` (`templates/runtime/mock.rs`); tag accessors on the
+/// mock server may not take these names. A unit test of `emit::mock` checks this list against
+/// the runtime source.
+pub(crate) const MOCK_SERVER_METHODS: &[&str] = &[
+    "start",
+    "from_wiremock",
+    "uri",
+    "server_uri",
+    "client",
+    "client_builder",
+    "wiremock",
+    "received_requests",
+    "verify",
+    "reset",
+    "clone",
+    "fmt",
+];
+
+/// Methods of the runtime's `Expectation` (every inherent method, public or not, and the
+/// trait methods it implements), then the fixed ones the mock emitter adds per operation.
+/// Generated matchers (`with_<param>`, `<param>_contains`) may not take these names: two inherent
+/// methods of one type may not share a name. A unit test of `emit::mock` checks this list against
+/// the runtime source.
+pub(crate) const MOCK_EXPECTATION_METHODS: &[&str] = &[
+    "new",
+    "path_param",
+    "query_param",
+    "query_param_contains",
+    "header",
+    "cookie",
+    "matching",
+    "body_matching",
+    "returns_status",
+    "returns_json",
+    "returns_empty",
+    "responds_with",
+    "reply_header",
+    "reply_delay",
+    "retry_after",
+    "expect",
+    "up_to_n_times",
+    "named",
+    "priority",
+    "mount",
+    "mount_as_scoped",
+    "received",
+    "returns_page",
+    "returns_list",
+    "page",
+    "reply_json",
+    "reply_bytes",
+    "checked",
+    "push_reply",
+    "last_reply",
+    "into_mock",
+    "route",
+    "into_future",
+    "clone",
+    "fmt",
+    // Added per operation by `emit::mock`.
+    "returns",
+    "returns_partial",
+    "with_body",
+];
+
+/// Items of the generated `mock` module other than the per-tag and per-operation types.
+pub(crate) const MOCK_MODULE_ITEMS: &[&str] =
+    &["MockServer", "Expectation", "MockGuard", "MockOperation", "PagedOperation", "ReceivedRequest"];
+
+/// Names the typed mock layer (run by [`assign`] after every other name is known): the tag
+/// accessors on the mock server (the client's accessor names unless the mock server has such a
+/// method), one expectation-factory type per tag (`CustomerMock`) and one marker type per
+/// operation (`CustomerShow`) in the `mock` module, and per parameter the matcher methods of the
+/// operation's expectation (`with_id`, `filter_contains`).
+pub fn assign_mock(api: &mut Api) {
+    let mut accessors: BTreeSet<String> = MOCK_SERVER_METHODS.iter().map(|s| s.to_string()).collect();
+    let mut items: BTreeSet<String> = MOCK_MODULE_ITEMS.iter().map(|s| s.to_string()).collect();
+    let camel = |b: &str, n: usize| format!("{b}{n}");
+    for tag in &mut api.tags {
+        tag.mock_accessor = unique(tag.name.rust.clone(), &mut accessors, numbered_value);
+        tag.mock_type = unique(format!("{}Mock", type_ident(&tag.name.rust)), &mut items, camel);
+    }
+    for op in api.tags.iter_mut().flat_map(|t| t.operations.iter_mut()) {
+        op.mock_marker = unique(type_ident(&op.name.wire), &mut items, camel);
+        let mut used: BTreeSet<String> = MOCK_EXPECTATION_METHODS.iter().map(|s| s.to_string()).collect();
+        // Matchers first, so a parameter keeps `with_<param>` even when another one's
+        // `_contains` name would take it.
+        for p in &mut op.params {
+            p.mock_matcher = unique(format!("with_{}", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
+        }
+        for p in &mut op.params {
+            p.mock_contains =
+                unique(format!("{}_contains", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ pub mod client;
 pub mod datetime;
 pub mod error;
 pub mod limiter;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod pagination;
 pub mod query;
 pub mod response;

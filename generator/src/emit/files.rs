@@ -26,6 +26,8 @@ struct CargoToml {
     categories: String,
     uses_uuid: bool,
     full_serde_feature: &'static str,
+    crate_ident: String,
+    mock_feature: &'static str,
 }
 
 /// `Cargo.toml` of the generated crate. Package metadata comes from the spec's
@@ -46,6 +48,8 @@ pub fn cargo_toml(api: &Api, opts: &EmitOptions, uses_uuid: bool) -> Result<Stri
         categories: list(&meta.categories),
         uses_uuid,
         full_serde_feature: super::types::FULL_SERDE_FEATURE,
+        crate_ident: opts.crate_name.replace('-', "_"),
+        mock_feature: super::mock::MOCK_FEATURE,
     };
     view.render().map_err(|e| Error::Template { template: "Cargo.toml.j2".into(), message: e.to_string() })
 }

@@ -30,8 +30,8 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -90,6 +90,8 @@ pub trait PagedOperation: MockOperation {
 #[derive(Clone)]
 pub struct MockServer {
     inner: Arc<wiremock::MockServer>,
+    /// Every expectation mounted through this server, for [`Expectation::priority`].
+    mounted: Arc<Mutex<Vec<Arc<Mounted>>>>,
 }
 
 impl fmt::Debug for MockServer {
@@ -107,7 +109,7 @@ impl MockServer {
     /// Wraps a wiremock server started another way (`wiremock::MockServer::builder()`, to
     /// listen on a given port, say). Request recording must stay on for `received`.
     pub fn from_wiremock(server: wiremock::MockServer) -> Self {
-        MockServer { inner: Arc::new(server) }
+        MockServer { inner: Arc::new(server), mounted: Arc::default() }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`).
@@ -167,7 +169,8 @@ impl MockServer {
 
     /// Removes every mounted expectation and forgets the received requests.
     pub async fn reset(&self) {
-        self.inner.reset().await
+        self.inner.reset().await;
+        lock(&self.mounted).clear();
     }
 }
 
@@ -378,7 +381,8 @@ impl<O: MockOperation> Expectation<O> {
     }
 
     /// Priority among expectations that match the same request: 1 is checked first, 255
-    /// last; wiremock's default is 5. Equal priorities go in mount order.
+    /// last, 5 by default; equal priorities go in mount order. An override mounted after a
+    /// general expectation needs a lower number to win.
     pub fn priority(mut self, priority: u8) -> Self {
         self.priority = Some(priority);
         self
@@ -393,7 +397,8 @@ impl<O: MockOperation> Expectation<O> {
     /// When no reply has been added.
     pub async fn mount(self) {
         let server = self.server.clone();
-        self.into_mock().mount(&server.inner).await;
+        let (mock, _) = self.into_mock();
+        mock.mount(&server.inner).await;
     }
 
     /// Mounts the expectation until the returned guard drops; dropping it verifies `expect`.
@@ -402,8 +407,9 @@ impl<O: MockOperation> Expectation<O> {
     /// When no reply has been added.
     pub async fn mount_as_scoped(self) -> MockGuard<O> {
         let server = self.server.clone();
-        let guard = self.into_mock().mount_as_scoped(&server.inner).await;
-        MockGuard { guard, op: PhantomData }
+        let (mock, mounted) = self.into_mock();
+        let guard = mock.mount_as_scoped(&server.inner).await;
+        MockGuard { guard, mounted, op: PhantomData }
     }
 
     /// The requests received so far that this expectation's matchers accept (whether or not
@@ -467,7 +473,14 @@ impl<O: MockOperation> Expectation<O> {
         Route { method: O::METHOD, prefix: route_prefix(O::SERVER), template: O::TEMPLATE, values: self.path.clone() }
     }
 
-    fn into_mock(self) -> Mock {
+    /// The wiremock mock, and its entry in the server's list of mounted expectations.
+    ///
+    /// Priorities are kept here rather than with wiremock's `with_priority`: wiremock 0.6 sorts
+    /// its mocks by priority in place, which points the guards of scoped mocks mounted before
+    /// the reordering at other mocks. Every wiremock mock keeps the default priority (so mount
+    /// order is never disturbed) and an expectation declines a request that a live expectation
+    /// with a lower number would take.
+    fn into_mock(self) -> (Mock, Arc<Mounted>) {
         let name = self.name.clone().unwrap_or_else(|| {
             let mut name = format!("{} {}", O::METHOD, O::TEMPLATE);
             for (param, value) in &self.path {
@@ -478,21 +491,70 @@ impl<O: MockOperation> Expectation<O> {
         if self.replies.is_empty() {
             panic!("expectation `{name}` has no reply: add one with a `returns…` method before mounting it");
         }
-        let mut builder = Mock::given(self.route());
-        for m in self.matchers {
+        let mut matchers: Vec<Arc<dyn Match>> = vec![Arc::new(self.route())];
+        matchers.extend(self.matchers);
+        let served = Arc::new(AtomicUsize::new(0));
+        let priority = self.priority.unwrap_or(DEFAULT_PRIORITY);
+        let mounted = Arc::new(Mounted {
+            priority,
+            matchers: matchers.clone(),
+            up_to: self.up_to,
+            served: served.clone(),
+            live: AtomicBool::new(true),
+        });
+        let mut builder = Mock::given(Yield { priority, mounted: self.server.mounted.clone() });
+        for m in matchers {
             builder = builder.and(Shared(m));
         }
-        let mut mock = builder.respond_with(Replies { replies: self.replies, next: AtomicUsize::new(0) }).named(name);
+        let mut mock = builder.respond_with(Replies { replies: self.replies, next: served }).named(name);
         if let Some(times) = self.expect {
             mock = mock.expect(times);
         }
         if let Some(n) = self.up_to {
             mock = mock.up_to_n_times(n);
         }
-        if let Some(p) = self.priority {
-            mock = mock.with_priority(p);
-        }
-        mock
+        lock(&self.server.mounted).push(mounted.clone());
+        (mock, mounted)
+    }
+}
+
+/// wiremock's default priority, which every mock the typed layer mounts keeps.
+const DEFAULT_PRIORITY: u8 = 5;
+
+/// An expectation as mounted: what [`Yield`] needs to know whether it would take a request.
+struct Mounted {
+    priority: u8,
+    matchers: Vec<Arc<dyn Match>>,
+    up_to: Option<u64>,
+    /// Requests answered so far (the replies' cursor).
+    served: Arc<AtomicUsize>,
+    /// False once its scoped guard dropped.
+    live: AtomicBool,
+}
+
+impl Mounted {
+    fn takes(&self, request: &Request) -> bool {
+        self.live.load(Ordering::Relaxed)
+            && self.up_to.is_none_or(|n| (self.served.load(Ordering::Relaxed) as u64) < n)
+            && self.matchers.iter().all(|m| m.matches(request))
+    }
+}
+
+/// The server's list of mounted expectations. It stays consistent even if a holder panicked:
+/// every change is one push or one clear.
+fn lock(mounted: &Mutex<Vec<Arc<Mounted>>>) -> std::sync::MutexGuard<'_, Vec<Arc<Mounted>>> {
+    mounted.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Declines requests that a live expectation with a lower priority number takes.
+struct Yield {
+    priority: u8,
+    mounted: Arc<Mutex<Vec<Arc<Mounted>>>>,
+}
+
+impl Match for Yield {
+    fn matches(&self, request: &Request) -> bool {
+        !lock(&self.mounted).iter().any(|m| m.priority < self.priority && m.takes(request))
     }
 }
 
@@ -562,7 +624,15 @@ impl<O: MockOperation> IntoFuture for Expectation<O> {
 #[must_use = "the expectation is unmounted as soon as the guard drops: bind it to a variable"]
 pub struct MockGuard<O: MockOperation> {
     guard: wiremock::MockGuard,
+    mounted: Arc<Mounted>,
     op: PhantomData<fn() -> O>,
+}
+
+impl<O: MockOperation> Drop for MockGuard<O> {
+    fn drop(&mut self) {
+        // Expectations with a higher priority number stop yielding to this one.
+        self.mounted.live.store(false, Ordering::Relaxed);
+    }
 }
 
 impl<O: MockOperation> fmt::Debug for MockGuard<O> {
@@ -948,7 +1018,8 @@ impl Reply {
 /// Serves an expectation's replies in order; the last one repeats.
 struct Replies {
     replies: Vec<Reply>,
-    next: AtomicUsize,
+    /// Requests answered so far; shared with the expectation's [`Mounted`] entry.
+    next: Arc<AtomicUsize>,
 }
 
 impl Respond for Replies {

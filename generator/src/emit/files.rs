@@ -6,7 +6,7 @@
 
 use askama::Template;
 
-use super::examples::sample_args;
+use super::examples::{mock_example, mock_list_example, sample_args, MockExample, MockListExample};
 use super::EmitOptions;
 use crate::error::{Error, Result};
 use crate::ir::*;
@@ -119,6 +119,9 @@ struct Readme {
     show: Option<CallView>,
     version: String,
     full_serde_feature: &'static str,
+    mock_feature: &'static str,
+    mock: Option<MockExample>,
+    mock_list: Option<MockListExample>,
 }
 
 /// `README.md` of the generated crate (also the crate's top-level rustdoc).
@@ -217,6 +220,9 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         show,
         version: opts.crate_version.clone(),
         full_serde_feature: super::types::FULL_SERDE_FEATURE,
+        mock_feature: super::mock::MOCK_FEATURE,
+        mock: mock_example(api, &krate),
+        mock_list: mock_list_example(api, &krate),
     };
     view.render().map_err(|e| Error::Template { template: "README.md.j2".into(), message: e.to_string() })
 }

@@ -3,8 +3,8 @@
 //! Installs the external tools it needs into `.tools/` when they are missing (npm: Prism,
 //! Redocly CLI, `@readme/oas-examples`; PyPI: openapi-spec-validator in a venv), then runs:
 //! formatting, clippy, the drift check, both spec validators, the whole test suite
-//! (including the Prism contract tests), the corpus, and `cargo publish --dry-run` of the
-//! generated crate.
+//! (including the Prism contract tests), the examples (built, and the mock-based one run),
+//! the corpus, and `cargo publish --dry-run` of the generated crate.
 
 use std::path::Path;
 use std::process::Command;
@@ -122,6 +122,13 @@ pub fn run_all() -> Result<bool> {
             .env("PRISM", tools.join("node_modules/.bin/prism")),
     )?;
     run("cargo test -p cirqll --doc", cargo().current_dir(&root).args(["test", "-p", "cirqll", "--doc"]))?;
+    // Examples are built as users build the crate (clippy above builds them with every
+    // feature); the mock-based one also runs: it is a downstream-style test.
+    run("cargo build --examples", cargo().current_dir(&root).args(["build", "--workspace", "--examples"]))?;
+    run(
+        "cargo run -p cirqll --example mock_test --features mock",
+        cargo().current_dir(&root).args(["run", "-p", "cirqll", "--example", "mock_test", "--features", "mock"]),
+    )?;
     run(
         "cargo xtask corpus",
         Command::new(std::env::current_exe()?)

@@ -440,8 +440,8 @@ pub struct Param {
     pub raw_setter: String,
     /// Rust name of the mock's matcher for this parameter (`with_<param>`); set by naming.
     pub mock_matcher: String,
-    /// Rust name of the mock's substring matcher (`<param>_contains`), which string-valued
-    /// query parameters get; set by naming for every parameter.
+    /// Rust name of the mock's substring matcher (`<param>_contains`), which filter
+    /// parameters get; set by naming for those.
     pub mock_contains: String,
 }
 

@@ -325,7 +325,7 @@ pub(crate) const MOCK_MODULE_ITEMS: &[&str] =
 /// accessors on the mock server (the client's accessor names unless the mock server has such a
 /// method), one expectation-factory type per tag (`CustomerMock`) and one marker type per
 /// operation (`CustomerShow`) in the `mock` module, and per parameter the matcher methods of the
-/// operation's expectation (`with_id`, `filter_contains`).
+/// operation's expectation (`with_id`; `filter_contains` for filters).
 pub fn assign_mock(api: &mut Api) {
     let mut accessors: BTreeSet<String> = MOCK_SERVER_METHODS.iter().map(|s| s.to_string()).collect();
     let mut items: BTreeSet<String> = MOCK_MODULE_ITEMS.iter().map(|s| s.to_string()).collect();
@@ -342,7 +342,7 @@ pub fn assign_mock(api: &mut Api) {
         for p in &mut op.params {
             p.mock_matcher = unique(format!("with_{}", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
         }
-        for p in &mut op.params {
+        for p in op.params.iter_mut().filter(|p| p.role == Some(QueryRole::Filter)) {
             p.mock_contains =
                 unique(format!("{}_contains", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
         }

@@ -59,13 +59,6 @@ impl crate::runtime::mock::Expectation<Oauth2Authorize> {
         let value: ::std::string::String = value.into();
         self.query_param("client_id", [crate::runtime::client::to_param(&value)])
     }
-    /// Matches requests whose `client_id` (query parameter) contains `needle`.
-    pub fn client_id_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("client_id", needle)
-    }
     /// Matches requests whose `redirect_uri` (query parameter) is `value`.
     pub fn with_redirect_uri(
         self,
@@ -73,13 +66,6 @@ impl crate::runtime::mock::Expectation<Oauth2Authorize> {
     ) -> Self {
         let value: ::std::string::String = value.into();
         self.query_param("redirect_uri", [crate::runtime::client::to_param(&value)])
-    }
-    /// Matches requests whose `redirect_uri` (query parameter) contains `needle`.
-    pub fn redirect_uri_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("redirect_uri", needle)
     }
     /// Matches requests whose `response_type` (query parameter) is `value`.
     pub fn with_response_type(
@@ -97,13 +83,6 @@ impl crate::runtime::mock::Expectation<Oauth2Authorize> {
         let value: ::std::string::String = value.into();
         self.query_param("scope", [crate::runtime::client::to_param(&value)])
     }
-    /// Matches requests whose `scope` (query parameter) contains `needle`.
-    pub fn scope_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("scope", needle)
-    }
     /// Matches requests whose `state` (query parameter) is `value`.
     pub fn with_state(
         self,
@@ -111,13 +90,6 @@ impl crate::runtime::mock::Expectation<Oauth2Authorize> {
     ) -> Self {
         let value: ::std::string::String = value.into();
         self.query_param("state", [crate::runtime::client::to_param(&value)])
-    }
-    /// Matches requests whose `state` (query parameter) contains `needle`.
-    pub fn state_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("state", needle)
     }
     /// Matches requests whose `response_mode` (query parameter) is `value`.
     pub fn with_response_mode(
@@ -127,13 +99,6 @@ impl crate::runtime::mock::Expectation<Oauth2Authorize> {
         let value: ::std::string::String = value.into();
         self.query_param("response_mode", [crate::runtime::client::to_param(&value)])
     }
-    /// Matches requests whose `response_mode` (query parameter) contains `needle`.
-    pub fn response_mode_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("response_mode", needle)
-    }
     /// Matches requests whose `nonce` (query parameter) is `value`.
     pub fn with_nonce(
         self,
@@ -142,13 +107,6 @@ impl crate::runtime::mock::Expectation<Oauth2Authorize> {
         let value: ::std::string::String = value.into();
         self.query_param("nonce", [crate::runtime::client::to_param(&value)])
     }
-    /// Matches requests whose `nonce` (query parameter) contains `needle`.
-    pub fn nonce_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("nonce", needle)
-    }
     /// Matches requests whose `code_challenge` (query parameter) is `value`.
     pub fn with_code_challenge(
         self,
@@ -156,13 +114,6 @@ impl crate::runtime::mock::Expectation<Oauth2Authorize> {
     ) -> Self {
         let value: ::std::string::String = value.into();
         self.query_param("code_challenge", [crate::runtime::client::to_param(&value)])
-    }
-    /// Matches requests whose `code_challenge` (query parameter) contains `needle`.
-    pub fn code_challenge_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("code_challenge", needle)
     }
     /// Matches requests whose `code_challenge_method` (query parameter) is `value`.
     pub fn with_code_challenge_method(

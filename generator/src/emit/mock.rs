@@ -5,7 +5,7 @@
 //! implements the runtime's `MockOperation` (method, path template, body decoding, and the
 //! check of reply bodies against the types the spec declares per status), `PagedOperation` for
 //! lists with `x-pagination`, and the typed methods of its `Expectation`: one matcher per
-//! parameter, typed as the client's setters (`with_id`, `with_filter`, `filter_contains`),
+//! parameter, typed as the client's setters (`with_id`, `with_filter`; `filter_contains`),
 //! `with_body` and `returns` in the operation's own types. Everything that does not vary with the
 //! spec lives in `templates/runtime/mock.rs`.
 
@@ -286,7 +286,7 @@ fn struct_of<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a Struct> {
 }
 
 /// The matchers of one parameter: `with_<param>`, typed as the client's setter, and
-/// `<param>_contains` for string-valued query parameters and typed filters.
+/// `<param>_contains` for filters (`x-query-role: filter`).
 fn matchers(api: &Api, op: &Operation, p: &Param) -> Vec<TokenStream> {
     let name = ident(&p.mock_matcher);
     let wire = &p.name.wire;
@@ -390,9 +390,9 @@ fn matchers(api: &Api, op: &Operation, p: &Param) -> Vec<TokenStream> {
             });
         }
     }
-    let text =
-        p.location == ParamLocation::Query && (p.ty == TypeRef::String || (typed && p.role == Some(QueryRole::Filter)));
-    if text {
+    // Filters are long expressions, of which a test usually cares about one condition.
+    let filter = p.location == ParamLocation::Query && p.role == Some(QueryRole::Filter);
+    if filter && (typed || p.ty == TypeRef::String) {
         let contains = ident(&p.mock_contains);
         let doc = format!(" Matches requests whose `{wire}` (query parameter) contains `needle`.");
         out.push(quote! {

@@ -73,13 +73,6 @@ impl crate::runtime::mock::Expectation<BooksIndex> {
         let value: ::std::string::String = value.into();
         self.query_param("fields_raw", [crate::runtime::client::to_param(&value)])
     }
-    /// Matches requests whose `fields_raw` (query parameter) contains `needle`.
-    pub fn fields_raw_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("fields_raw", needle)
-    }
     /// Matches requests that eager-load exactly these relations (`include`), in this order.
     pub fn with_include(
         self,

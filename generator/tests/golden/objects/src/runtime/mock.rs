@@ -382,9 +382,9 @@ impl<O: MockOperation> Expectation<O> {
         self
     }
 
-    /// Priority among expectations that match the same request: 1 is checked first, 255
-    /// last, 5 by default; equal priorities go in mount order. An override mounted after a
-    /// general expectation needs a lower number to win.
+    /// Priority among expectations that match the same request: lower numbers first, 5 by
+    /// default; equal priorities go in mount order. An override mounted after a general
+    /// expectation needs a lower number to win.
     pub fn priority(mut self, priority: u8) -> Self {
         self.priority = Some(priority);
         self

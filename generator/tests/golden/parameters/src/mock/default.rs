@@ -113,13 +113,6 @@ impl crate::runtime::mock::Expectation<GetItemsItemIdPartsPart> {
         let value: ::std::string::String = value.into();
         self.query_param("q", [crate::runtime::client::to_param(&value)])
     }
-    /// Matches requests whose `q` (query parameter) contains `needle`.
-    pub fn q_contains(
-        self,
-        needle: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query_param_contains("q", needle)
-    }
     /// Matches requests whose `since` (query parameter) is `value`.
     pub fn with_since(
         self,

@@ -6,6 +6,9 @@
 //! REST spec (OpenAPI 3.0 variant) from `@octokit/openapi`. Each input also runs doubled (every
 //! path and component copied under a new name) to show how time grows with spec size.
 //!
+//! Our crates are checked three ways: as users build them, with `full-serde`, and with `mock`
+//! (what a downstream crate's tests compile).
+//!
 //! Options: `--runs N` (default 5), `--no-check` (skip `cargo check` timings), `--only NAME`
 //! (one input), `--no-runtime` (skip the criterion benchmarks).
 
@@ -32,6 +35,9 @@ struct Figures {
     /// Our crates only: `cargo check --features full-serde` (both serde traits on every model,
     /// as openapi-generator's crates have).
     check_full_s: Option<f64>,
+    /// Our crates only: `cargo check --features mock` (the typed mock server, which implies
+    /// full-serde), what a downstream crate's tests compile.
+    check_mock_s: Option<f64>,
 }
 
 enum Outcome {
@@ -52,7 +58,9 @@ struct Tool {
 }
 
 fn tools(root: &Path) -> Vec<Tool> {
-    let ours = root.join("target/release/cirqll-codegen");
+    // Where `cargo build --release` (run by `run`) put the generator.
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let ours = target.join("release/cirqll-codegen");
     let which = |bin: &str| -> Option<PathBuf> {
         let candidates =
             [root.join(".tools/venv/bin").join(bin), root.join(".tools/cargo/bin").join(bin), PathBuf::from(bin)];
@@ -373,7 +381,22 @@ fn measure(root: &Path, tool: &Tool, spec: &Path, name: &str, runs: usize, with_
     } else {
         None
     };
-    Outcome::Measured(Figures { wall_s: walls[walls.len() / 2], peak_mb: peak, lines, check_s, check_full_s })
+    let check_mock_s = if with_check && tool.name == "cirqll-codegen" {
+        match check_time(root, &work, &["--features", "mock"]) {
+            Ok(s) => Some(s),
+            Err(e) => return Outcome::Failed(format!("cargo check --features mock: {e}")),
+        }
+    } else {
+        None
+    };
+    Outcome::Measured(Figures {
+        wall_s: walls[walls.len() / 2],
+        peak_mb: peak,
+        lines,
+        check_s,
+        check_full_s,
+        check_mock_s,
+    })
 }
 
 /// Runs the benchmark; prints a table and the targets.
@@ -456,7 +479,7 @@ pub fn run(args: &[String]) -> Result<bool> {
 fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Measured(f) => println!(
-            "{:<12} {:<18} gen {:>7.3}s  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops){}",
+            "{:<12} {:<18} gen {:>7.3}s  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops){}{}",
             input.name,
             tool,
             f.wall_s,
@@ -465,7 +488,8 @@ fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
             f.check_s.map(|c| format!("check {c:.1}s")).unwrap_or_else(|| "-".into()),
             f.wall_s * 1000.0 / input.operations.max(1) as f64,
             input.operations,
-            f.check_full_s.map(|c| format!("  (check with full-serde {c:.1}s)")).unwrap_or_default()
+            f.check_full_s.map(|c| format!("  (check with full-serde {c:.1}s)")).unwrap_or_default(),
+            f.check_mock_s.map(|c| format!("  (with mock {c:.1}s)")).unwrap_or_default()
         ),
         Outcome::Missing(why) => println!("{:<12} {:<18} missing: {why}", input.name, tool),
         Outcome::Failed(why) => println!("{:<12} {:<18} failed: {why}", input.name, tool),
@@ -514,6 +538,13 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
         }
     }
     for input in inputs.iter().filter(|i| !i.name.ends_with("-x2")) {
+        if let Some((Some(default), Some(mock))) = ours(&input.name).map(|f| (f.check_s, f.check_mock_s)) {
+            println!(
+                "{}: cargo check with the mock feature {mock:.1}s vs {default:.1}s without (+{:.0}%; only tests that enable it pay)",
+                input.name,
+                (mock / default.max(1e-9) - 1.0) * 100.0
+            );
+        }
         let x2 = format!("{}-x2", input.name);
         if let (Some(a), Some(b)) = (ours(&input.name), ours(&x2)) {
             let r = b.wall_s / a.wall_s.max(1e-9);

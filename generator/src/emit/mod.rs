@@ -45,6 +45,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../templates/runtime/error.rs")),
     ("limiter.rs", include_str!("../../templates/runtime/limiter.rs")),
     ("mock.rs", include_str!("../../templates/runtime/mock.rs")),
+    ("mock_wire.rs", include_str!("../../templates/runtime/mock_wire.rs")),
     ("pagination.rs", include_str!("../../templates/runtime/pagination.rs")),
     ("query.rs", include_str!("../../templates/runtime/query.rs")),
     ("response.rs", include_str!("../../templates/runtime/response.rs")),

@@ -46,7 +46,7 @@ async fn show_finds_a_customer_and_a_404_is_none() {
     let server = MockServer::start().await;
     server.customer().show().with_id(7).returns(customer(7, "Acme")).expect(1).await;
     let missing = error("No query results for model.", &[]);
-    server.customer().show().with_id(8).returns_status(404, &missing).expect(1).await;
+    server.customer().show().with_id(8).returns_status(404, missing).expect(1).await;
     let customers = Customers::new(server.client(), 100);
 
     assert_eq!(customers.find(7).await.unwrap().map(|c| c.name), Some("Acme".to_owned()));
@@ -71,7 +71,7 @@ async fn create_sends_the_typed_body() {
 async fn create_turns_a_422_into_field_errors() {
     let server = MockServer::start().await;
     let invalid = error("The name field is required.", &[("name", "The name field is required.")]);
-    server.customer().create().returns_status(422, &invalid).expect(1).await;
+    server.customer().create().returns_status(422, invalid).expect(1).await;
 
     let refused = Customers::new(server.client(), 100).register("", 5).await;
 
@@ -121,7 +121,7 @@ async fn a_429_is_waited_out_and_the_request_sent_again() {
         .customer()
         .show()
         .with_id(7)
-        .returns_status(429, &slow_down)
+        .returns_status(429, slow_down)
         .retry_after(Duration::ZERO)
         .returns(customer(7, "Acme"))
         .expect(2)

@@ -65,7 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .customer()
         .delete()
         .with_id(3)
-        .returns_status(429, &slow_down)
+        .returns_status(429, slow_down)
         .retry_after(Duration::ZERO)
         .returns()
         .expect(2)

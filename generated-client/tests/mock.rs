@@ -144,7 +144,7 @@ async fn operations_of_another_server_are_served_under_their_own_prefix() {
 async fn a_limited_expectation_gives_way_to_the_next_one() {
     let server = MockServer::start().await;
     server.customer().show().with_id(7).returns(customer(7)).up_to_n_times(1).expect(1).await;
-    server.customer().show().returns_status(404, &serde_json::json!({"message": "gone"})).expect(1).await;
+    server.customer().show().returns_status(404, serde_json::json!({"message": "gone"})).expect(1).await;
     let client = server.client();
 
     assert_eq!(client.customer().show(7).send().await.unwrap().id, 7);
@@ -210,7 +210,7 @@ async fn an_override_mounted_later_wins_with_a_lower_priority_number() {
     server.customer().show().returns(customer(1)).await;
     // This test's override, mounted later: customer 7 is gone, twice, then back.
     let gone = serde_json::json!({"message": "No query results for model."});
-    server.customer().show().with_id(7).returns_status(404, &gone).up_to_n_times(2).priority(1).expect(2).await;
+    server.customer().show().with_id(7).returns_status(404, gone).up_to_n_times(2).priority(1).expect(2).await;
     let client = server.client();
 
     assert_eq!(client.customer().show(7).send().await.unwrap_err().status(), Some(404));

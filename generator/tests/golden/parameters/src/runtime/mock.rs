@@ -297,14 +297,15 @@ impl<O: MockOperation> Expectation<O> {
 
     // Replies: each `returns…` call adds one; requests get them in order, the last repeats.
 
-    /// Replies `status` with `body` as JSON, which must decode into the type the spec declares
-    /// for `status` (any body passes for a status the spec does not declare).
+    /// Replies `status` with `body` (a value or a reference) as JSON, which must decode into
+    /// the type the spec declares for `status` (any body passes for a status the spec does not
+    /// declare).
     ///
     /// # Panics
     /// When the body is not what the API could send for `status`.
     #[track_caller]
-    pub fn returns_status<B: Serialize + ?Sized>(self, status: u16, body: &B) -> Self {
-        let bytes = match serde_json::to_vec(body) {
+    pub fn returns_status(self, status: u16, body: impl Serialize) -> Self {
+        let bytes = match serde_json::to_vec(&body) {
             Ok(bytes) => bytes,
             Err(e) => panic!("{} {}: the reply body does not serialize: {e}", O::METHOD, O::TEMPLATE),
         };

@@ -301,6 +301,10 @@ pub struct Tag {
     pub docs: Docs,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
+    /// Rust name of the tag's accessor on the mock server (feature `mock`); set by naming.
+    pub mock_accessor: String,
+    /// Rust name of the tag's expectation factory in the `mock` module; set by naming.
+    pub mock_type: String,
 }
 
 /// HTTP methods.
@@ -369,6 +373,11 @@ impl Operation {
     pub fn received_types(&self) -> impl Iterator<Item = &TypeRef> {
         self.success.iter().filter_map(|s| s.ty.as_ref()).chain(self.pagination.as_ref().map(|p| &p.item))
     }
+
+    /// The body types of the declared error responses.
+    pub fn error_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.errors.iter().filter_map(|e| e.ty.as_ref())
+    }
 }
 
 /// One operation.
@@ -395,14 +404,18 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Success responses (2xx/3xx), in status order.
     pub success: Vec<SuccessResponse>,
-    /// Error statuses declared in the spec, for documentation.
-    pub error_statuses: Vec<String>,
+    /// Error responses declared in the spec (4xx, 5xx, and `default` beside a success), in
+    /// spec order: documentation, and the bodies a mock may send for them.
+    pub errors: Vec<ErrorResponse>,
     /// Pagination, when the operation is a paginated list (`x-pagination`).
     pub pagination: Option<Pagination>,
     /// Typed query support: index into [`Api::query_vocabularies`].
     pub query_vocabulary: Option<usize>,
     /// OAuth2 scopes required.
     pub scopes: Vec<String>,
+    /// Rust name of the operation's marker type in the `mock` module (feature `mock`); set by
+    /// naming.
+    pub mock_marker: String,
 }
 
 /// A webhook (OpenAPI 3.1 `webhooks`): a request the API sends to the user's server. The
@@ -475,6 +488,11 @@ pub struct Param {
     pub role: Option<QueryRole>,
     /// Rust name of the raw-string setter that typed-query parameters also get.
     pub raw_setter: String,
+    /// Rust name of the mock's matcher for this parameter (`with_<param>`); set by naming.
+    pub mock_matcher: String,
+    /// Rust name of the mock's substring matcher (`<param>_contains`), which filter
+    /// parameters get; set by naming for those.
+    pub mock_contains: String,
 }
 
 /// What joins the items of an array sent as one value: OpenAPI's `form`/`simple` (`,`),
@@ -546,6 +564,15 @@ pub struct SuccessResponse {
     pub description: Option<String>,
     /// Variant of the operation's response enum for this status (set by naming).
     pub variant: String,
+}
+
+/// An error response.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// Status code (`404`, `4XX`, `default`).
+    pub status: String,
+    /// Body type; `None` when the response has no (JSON) body.
+    pub ty: Option<TypeRef>,
 }
 
 /// Offset pagination of a list operation (`x-pagination`).

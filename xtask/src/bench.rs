@@ -12,6 +12,9 @@
 //! translator of the equivalence test): reading 3.1 must cost at most 1.2x the 3.0 time, and
 //! must generate the same crate.
 //!
+//! Our crates are checked three ways: as users build them, with `full-serde`, and with `mock`
+//! (what a downstream crate's tests compile).
+//!
 //! Options: `--runs N` (default 5), `--no-check` (skip `cargo check` timings), `--only NAME`
 //! (one input), `--no-runtime` (skip the criterion benchmarks).
 
@@ -44,6 +47,9 @@ struct Figures {
     /// Our crates only: `cargo check --features full-serde` (both serde traits on every model,
     /// as openapi-generator's crates have).
     check_full_s: Option<f64>,
+    /// Our crates only: `cargo check --features mock` (the typed mock server, which implies
+    /// full-serde), what a downstream crate's tests compile.
+    check_mock_s: Option<f64>,
 }
 
 enum Outcome {
@@ -425,7 +431,8 @@ fn measure(root: &Path, tool: &Tool, inputs: &[(&Input, bool)], runs: usize) -> 
         let wall_s = walls[i][walls[i].len() / 2];
         let dir = work(input);
         let lines = rust_lines(&dir);
-        let mut figures = Figures { wall_s, peak_mb: peaks[i], lines, check_s: None, check_full_s: None };
+        let mut figures =
+            Figures { wall_s, peak_mb: peaks[i], lines, check_s: None, check_full_s: None, check_mock_s: None };
         if *with_check {
             match check_time(root, &dir, &[]) {
                 Ok(s) => figures.check_s = Some(s),
@@ -439,6 +446,13 @@ fn measure(root: &Path, tool: &Tool, inputs: &[(&Input, bool)], runs: usize) -> 
                     Ok(s) => figures.check_full_s = Some(s),
                     Err(e) => {
                         outcomes.push(Outcome::Failed(format!("cargo check --features full-serde: {e}")));
+                        continue;
+                    }
+                }
+                match check_time(root, &dir, &["--features", "mock"]) {
+                    Ok(s) => figures.check_mock_s = Some(s),
+                    Err(e) => {
+                        outcomes.push(Outcome::Failed(format!("cargo check --features mock: {e}")));
                         continue;
                     }
                 }
@@ -557,7 +571,7 @@ pub fn run(args: &[String]) -> Result<bool> {
 fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Measured(f) => println!(
-            "{:<12} {:<18} gen {:>7.3}s  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops){}",
+            "{:<12} {:<18} gen {:>7.3}s  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops){}{}",
             input.name,
             tool,
             f.wall_s,
@@ -566,7 +580,8 @@ fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
             f.check_s.map(|c| format!("check {c:.1}s")).unwrap_or_else(|| "-".into()),
             f.wall_s * 1000.0 / input.operations.max(1) as f64,
             input.operations,
-            f.check_full_s.map(|c| format!("  (check with full-serde {c:.1}s)")).unwrap_or_default()
+            f.check_full_s.map(|c| format!("  (check with full-serde {c:.1}s)")).unwrap_or_default(),
+            f.check_mock_s.map(|c| format!("  (with mock {c:.1}s)")).unwrap_or_default()
         ),
         Outcome::Missing(why) => println!("{:<12} {:<18} missing: {why}", input.name, tool),
         Outcome::Failed(why) => println!("{:<12} {:<18} failed: {why}", input.name, tool),
@@ -639,6 +654,13 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
         }
     }
     for input in inputs.iter().filter(|i| !i.name.ends_with("-x2") && !i.name.ends_with(V31)) {
+        if let Some((Some(default), Some(mock))) = ours(&input.name).map(|f| (f.check_s, f.check_mock_s)) {
+            println!(
+                "{}: cargo check with the mock feature {mock:.1}s vs {default:.1}s without (+{:.0}%; only tests that enable it pay)",
+                input.name,
+                (mock / default.max(1e-9) - 1.0) * 100.0
+            );
+        }
         let x2 = format!("{}-x2", input.name);
         if let (Some(a), Some(b)) = (ours(&input.name), ours(&x2)) {
             let r = b.wall_s / a.wall_s.max(1e-9);

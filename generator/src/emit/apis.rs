@@ -38,13 +38,13 @@ pub fn tag_module(api: &Api, krate: &str, tag: &Tag) -> TokenStream {
 }
 
 /// Arguments of the tag method: path parameters, required query/header parameters, body.
-fn is_argument(p: &Param) -> bool {
+pub(super) fn is_argument(p: &Param) -> bool {
     p.location == ParamLocation::Path || p.required
 }
 
 /// Whether an optional query parameter gets typed setters from the resource vocabulary
 /// (then its builder field is `Vec<String>`, or `Option<String>` for filters).
-fn is_typed(api: &Api, op: &Operation, p: &Param) -> bool {
+pub(super) fn is_typed(api: &Api, op: &Operation, p: &Param) -> bool {
     let Some(v) = op.query_vocabulary.map(|i| &api.query_vocabularies[i]) else {
         return false;
     };
@@ -139,9 +139,10 @@ fn operation(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> (TokenStream,
             lines.push(String::new());
             lines.push(format!("Scopes: `{}`.", op.scopes.join("`, `")));
         }
-        if !op.error_statuses.is_empty() {
+        if !op.errors.is_empty() {
+            let statuses: Vec<&str> = op.errors.iter().map(|e| e.status.as_str()).collect();
             lines.push(String::new());
-            lines.push(format!("Errors: {}.", op.error_statuses.join(", ")));
+            lines.push(format!("Errors: {}.", statuses.join(", ")));
         }
         lines.extend(super::examples::operation_example(api, krate, tag, op).unwrap_or_default());
         plain(&lines)
@@ -688,7 +689,7 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
 }
 
 /// The inclusive range of statuses a response key covers: `200`, `2XX`, or any 2xx.
-fn status_range(status: &str) -> (u16, u16) {
+pub(super) fn status_range(status: &str) -> (u16, u16) {
     if let Ok(code) = status.parse::<u16>() {
         return (code, code);
     }

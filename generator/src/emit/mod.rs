@@ -8,6 +8,7 @@ mod apis;
 mod docs;
 mod examples;
 mod files;
+mod mock;
 mod query;
 mod types;
 mod webhooks;
@@ -46,6 +47,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("datetime.rs", include_str!("../../templates/runtime/datetime.rs")),
     ("error.rs", include_str!("../../templates/runtime/error.rs")),
     ("limiter.rs", include_str!("../../templates/runtime/limiter.rs")),
+    ("mock.rs", include_str!("../../templates/runtime/mock.rs")),
+    ("mock_wire.rs", include_str!("../../templates/runtime/mock_wire.rs")),
     ("pagination.rs", include_str!("../../templates/runtime/pagination.rs")),
     ("query.rs", include_str!("../../templates/runtime/query.rs")),
     ("response.rs", include_str!("../../templates/runtime/response.rs")),
@@ -68,6 +71,8 @@ enum Job<'a> {
     /// The models of one group (module name, doc line, types with their ids, in id order).
     Models(&'a str, String, Group<'a>),
     Tag(&'a Tag),
+    /// The tag's typed mock layer (`src/mock/<tag>.rs`, feature `mock`).
+    Mock(&'a Tag),
 }
 
 impl Job<'_> {
@@ -76,6 +81,7 @@ impl Job<'_> {
         match self {
             Job::Models(_, _, defs) => defs.len(),
             Job::Tag(tag) => tag.operations.len() * 4,
+            Job::Mock(tag) => tag.operations.len() * 2,
         }
     }
 
@@ -86,6 +92,7 @@ impl Job<'_> {
                 (format!("src/models/{module}.rs"), quote!(#![doc = #doc] #(#models)*))
             }
             Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, krate, tag)),
+            Job::Mock(tag) => (format!("src/mock/{}.rs", tag.mock_accessor), mock::tag_mock(api, tag)),
         };
         let text = render(&path, tokens, header)?;
         Ok((path, text))
@@ -162,7 +169,7 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
         groups.entry(def.module.as_str()).or_insert((def.home, Vec::new())).1.push((id, def));
     }
     let payloads = webhooks::payload_notes(api);
-    let mut jobs: Vec<Job> = api.tags.iter().map(Job::Tag).collect();
+    let mut jobs: Vec<Job> = api.tags.iter().map(Job::Tag).chain(api.tags.iter().map(Job::Mock)).collect();
     for (module, (home, defs)) in &groups {
         let doc = match home {
             Home::Tag(i) => format!(" Types used by the operations tagged `{}` only.", api.tags[*i].name.wire),
@@ -235,6 +242,8 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
             #(#layouts)*
         },
     )?;
+
+    rust("src/mock/mod.rs".into(), mock::mock_mod(api))?;
 
     let query = query::query_module(api);
     if let Some(q) = &query {
@@ -325,6 +334,7 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool, has_w
         )
     });
     let title = format!(" Server URLs of {} (index 0 is the default base URL).", api.title);
+    let mock_feature = mock::MOCK_FEATURE;
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -338,6 +348,8 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool, has_w
         #oauth
         pub mod runtime;
         #webhooks
+        #[cfg(feature = #mock_feature)]
+        pub mod mock;
 
         pub use runtime::client::{Client, ClientBuilder};
         pub use runtime::datetime::DateTime;

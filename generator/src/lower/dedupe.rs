@@ -88,6 +88,11 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
                 remap_ref(t, &remap);
             }
         }
+        for e in &mut op.errors {
+            if let Some(t) = &mut e.ty {
+                remap_ref(t, &remap);
+            }
+        }
         if let Some(p) = &mut op.pagination {
             remap_ref(&mut p.item, &remap);
         }

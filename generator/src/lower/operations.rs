@@ -25,6 +25,8 @@ impl<'a> Lowerer<'a> {
                             api_type: String::new(),
                             docs: docs_of(t),
                             operations: Vec::new(),
+                            mock_accessor: String::new(),
+                            mock_type: String::new(),
                         });
                     }
                 }
@@ -56,6 +58,8 @@ impl<'a> Lowerer<'a> {
                         api_type: String::new(),
                         docs: Docs::default(),
                         operations: vec![operation],
+                        mock_accessor: String::new(),
+                        mock_type: String::new(),
                     }),
                 }
             }
@@ -133,6 +137,8 @@ impl<'a> Lowerer<'a> {
                     },
                     role: None,
                     raw_setter: String::new(),
+                    mock_matcher: String::new(),
+                    mock_contains: String::new(),
                 });
                 self.fallback(op_ptr, format!("path parameter `{name}` is not declared; typed as a string"));
             }
@@ -148,7 +154,7 @@ impl<'a> Lowerer<'a> {
             Some(b) => self.body(b, &format!("{op_ptr}/requestBody"), &op_name)?,
             None => None,
         };
-        let (success, error_statuses) = self.responses(op, op_ptr, &op_name)?;
+        let (success, errors) = self.responses(op, op_ptr, &op_name)?;
         let mut name = Name::wire(op_name);
         if let Some(rust) = op.get("x-rust-name").and_then(Value::as_str) {
             name.rust = rust.to_owned();
@@ -164,10 +170,11 @@ impl<'a> Lowerer<'a> {
             params,
             body,
             success,
-            error_statuses,
+            errors,
             pagination: None,
             query_vocabulary: None,
             scopes: scopes_of(op),
+            mock_marker: String::new(),
         };
         self.attach_extensions(&mut operation, op, op_ptr)?;
         Ok(operation)
@@ -255,6 +262,8 @@ impl<'a> Lowerer<'a> {
             docs: docs_of(p),
             role,
             raw_setter: String::new(),
+            mock_matcher: String::new(),
+            mock_contains: String::new(),
         }))
     }
 
@@ -359,7 +368,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn responses(&mut self, op: &'a Value, op_ptr: &str, op_name: &str) -> Result<(Vec<SuccessResponse>, Vec<String>)> {
+    /// Success responses (sorted by status) and error responses (in spec order). `default`
+    /// is the success when no 2xx/3xx is declared, else an error.
+    fn responses(
+        &mut self,
+        op: &'a Value,
+        op_ptr: &str,
+        op_name: &str,
+    ) -> Result<(Vec<SuccessResponse>, Vec<ErrorResponse>)> {
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut default = None;
@@ -373,8 +389,8 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let first = status.chars().next().unwrap_or('5');
+            let ty = self.response_type(resp, &rptr, &format!("{op_name}.response{status}"))?;
             if first == '2' || first == '3' {
-                let ty = self.response_type(resp, &rptr, &format!("{op_name}.response{status}"))?;
                 let (target, _) = self.deref(resp, &rptr);
                 success.push(SuccessResponse {
                     status: status.clone(),
@@ -383,11 +399,11 @@ impl<'a> Lowerer<'a> {
                     variant: String::new(),
                 });
             } else {
-                errors.push(status.clone());
+                errors.push(ErrorResponse { status: status.clone(), ty });
             }
         }
-        if success.is_empty() {
-            if let Some((resp, rptr)) = default {
+        if let Some((resp, rptr)) = default {
+            if success.is_empty() {
                 let ty = self.response_type(resp, &rptr, &format!("{op_name}.response"))?;
                 success.push(SuccessResponse {
                     status: "default".into(),
@@ -395,9 +411,10 @@ impl<'a> Lowerer<'a> {
                     description: None,
                     variant: String::new(),
                 });
+            } else {
+                let ty = self.response_type(resp, &rptr, &format!("{op_name}.error"))?;
+                errors.push(ErrorResponse { status: "default".into(), ty });
             }
-        } else if default.is_some() {
-            errors.push("default".into());
         }
         success.sort_by(|a, b| a.status.cmp(&b.status));
         Ok((success, errors))

@@ -15,9 +15,9 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn settle_directions(&mut self, tags: &mut [Tag], webhooks: &[Webhook]) {
         let ops = || tags.iter().flat_map(|t| t.operations.iter());
         let req_roots: Vec<TypeId> = ops().filter_map(|o| o.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
+        // Error bodies and webhook payloads come from the server too.
         let resp_roots: Vec<TypeId> = ops()
-            .flat_map(|o| o.success.iter())
-            .filter_map(|s| s.ty.as_ref())
+            .flat_map(|o| o.success.iter().filter_map(|s| s.ty.as_ref()).chain(o.error_types()))
             .chain(webhooks.iter().filter_map(|w| w.body.as_ref().map(|b| &b.ty)))
             .flat_map(named_in)
             .collect();

@@ -15,3 +15,17 @@ pub struct ItemEvent {
 crate::runtime::serde_helpers::deserialize_struct!(ItemEvent { optional item = "item" });
 /// The same shape as `Item`, so it becomes `pub type ItemSnapshot = Item;`.
 pub type ItemSnapshot = crate::models::Item;
+/// `get /items/{itemId}/parts/{part}.error`
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+pub struct GetItemsItemIdPartsPartError {
+    /// `message`
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub message: ::std::option::Option<::std::string::String>,
+}
+crate::runtime::serde_helpers::deserialize_struct!(
+    GetItemsItemIdPartsPartError { optional message = "message" }
+);

@@ -87,7 +87,10 @@ fn openapi31_cycle_is_reported_at_the_original_node() {
     std::fs::write(&path, "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [b]\n      properties:\n        b: {$ref: '#/components/schemas/A', description: a sibling}\n").unwrap();
     let generated = generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let report = generated.support_report();
-    assert!(report.contains("fallback: #/components/schemas/A/properties/b: no finite value of `A` exists"), "{report}");
+    assert!(
+        report.contains("fallback: #/components/schemas/A/properties/b: no finite value of `A` exists"),
+        "{report}"
+    );
 }
 
 /// A loop of required, non-nullable links has no finite value, but the rest of the API is

@@ -543,9 +543,7 @@ impl<'s> Validator<'s> {
                 .and_then(|d| d.get("mapping"))
                 .and_then(|m| m.get(tag))
                 .and_then(Value::as_str)
-                .map(|r| {
-                    crate::reference::pointer(r).unwrap_or_else(|_| format!("#/components/schemas/{r}"))
-                });
+                .map(|r| crate::reference::pointer(r).unwrap_or_else(|_| format!("#/components/schemas/{r}")));
             let target = mapped.or_else(|| {
                 alt_ptrs.iter().find_map(|p| {
                     let r = self.node(p)?.get("$ref")?.as_str()?;

@@ -64,7 +64,11 @@ impl<'a> Lowerer<'a> {
     /// schemas that are plain type references (primitives, arrays, maps, `$ref`s).
     fn named_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeKind>> {
         let is_union = ["oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some());
-        if schema.get("discriminator").is_some() && !is_union && schema.get("$ref").is_none() && schema.get("enum").is_none() {
+        if schema.get("discriminator").is_some()
+            && !is_union
+            && schema.get("$ref").is_none()
+            && schema.get("enum").is_none()
+        {
             // Swagger 2.0 inheritance (and its 3.0 spelling): subtypes `allOf` the base.
             self.fallback(
                 &format!("{ptr}/discriminator"),

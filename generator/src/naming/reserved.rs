@@ -288,7 +288,15 @@ pub const MOCK_EXPECTATION_METHODS: Scope = Scope {
 /// `CustomerShow`).
 pub const MOCK_MODULE: Scope = Scope {
     name: "items of mock",
-    defined: &["MockServer", "Expectation", "MockGuard", "MockOperation", "PagedOperation", "ReceivedRequest", "wiremock"],
+    defined: &[
+        "MockServer",
+        "Expectation",
+        "MockGuard",
+        "MockOperation",
+        "PagedOperation",
+        "ReceivedRequest",
+        "wiremock",
+    ],
     avoided: &[],
     suffix: "_api",
 };

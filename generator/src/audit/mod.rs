@@ -13,7 +13,7 @@
 //!   place, keeping its comments ([`apply`], [`yaml`]).
 //!
 //! The stages: [`api`] joins the generator's IR with where things sit in the spec tree,
-//! [`plan`] decides the requests, [`run`] sends them through the polite client ([`http`]) and
+//! [`plan`] decides the requests, [`run`](mod@run) sends them through the polite client ([`http`]) and
 //! checks each response ([`validate`]), [`report`] renders the result.
 
 pub mod api;

@@ -8,17 +8,17 @@
 //! | `definitions` | `components/schemas` |
 //! | `parameters` at the root | `components/parameters`; body parameters `components/requestBodies` |
 //! | `responses` at the root | `components/responses` |
-//! | `securityDefinitions` | `components/securitySchemes` ([`security`]) |
-//! | body parameter | `requestBody`, one media type per `consumes` entry ([`operations`]) |
+//! | `securityDefinitions` | `components/securitySchemes` (`security.rs`) |
+//! | body parameter | `requestBody`, one media type per `consumes` entry (`operations.rs`) |
 //! | formData parameters | `requestBody` with an object schema, urlencoded or multipart |
-//! | parameter `type`, `format`, `items`, `enum`, bounds, `default` | parameter `schema` ([`schemas`]) |
+//! | parameter `type`, `format`, `items`, `enum`, bounds, `default` | parameter `schema` (`schemas.rs`) |
 //! | `collectionFormat` | `style`/`explode`; `x-collectionFormat` where 3.0 has no style |
 //! | response `schema`, `examples` | `content`, one media type per `produces` entry |
 //! | response `headers` | headers with a `schema` |
 //! | `x-nullable`, `discriminator: name`, `type: file` | `nullable`, `discriminator.propertyName`, binary string |
 //!
 //! Everything else (info, tags, security requirements, vendor extensions at every level) stays
-//! where it was. Every local `$ref` is rewritten to where its target moved ([`refs`]). Nodes
+//! where it was. Every local `$ref` is rewritten to where its target moved (`refs.rs`). Nodes
 //! the upgrade has to understand and cannot are refused with a located message; the rest is
 //! copied as it is and left to the shape check, whose errors are located through the origin.
 

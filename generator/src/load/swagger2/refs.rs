@@ -140,16 +140,6 @@ impl<'a> Upgrade<'a> {
     /// The converted pointer of the original node at `original`: the longest moved prefix is
     /// rewritten, the rest kept.
     fn converted(&self, original: &str) -> String {
-        let mut end = original.len();
-        loop {
-            let prefix = &original[..end];
-            if let Some(converted) = self.moved.get(prefix) {
-                return format!("{converted}{}", &original[end..]);
-            }
-            match prefix.rfind('/') {
-                Some(slash) => end = slash,
-                None => return original.to_owned(),
-            }
-        }
+        crate::load::origin::rewrite_prefix(&self.moved, original)
     }
 }

@@ -46,6 +46,9 @@ pub enum ChangeKind {
     EnumValueAdded,
     SerdeImplRemoved,
     SerdeImplAdded,
+    WebhookRemoved,
+    WebhookAdded,
+    WebhookChanged,
 }
 
 impl fmt::Display for ChangeKind {
@@ -68,6 +71,9 @@ impl fmt::Display for ChangeKind {
             ChangeKind::EnumValueAdded => "enum value added",
             ChangeKind::SerdeImplRemoved => "serde impl removed",
             ChangeKind::SerdeImplAdded => "serde impl added",
+            ChangeKind::WebhookRemoved => "webhook removed",
+            ChangeKind::WebhookAdded => "webhook added",
+            ChangeKind::WebhookChanged => "webhook changed",
         };
         f.write_str(s)
     }
@@ -129,6 +135,7 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     let mut out = Vec::new();
     operations(old, new, &mut out);
     types(old, new, &mut out);
+    webhooks(old, new, &mut out);
     out.sort();
     out
 }
@@ -143,6 +150,7 @@ fn show(api: &Api, t: &TypeRef) -> String {
         TypeRef::Named(id) => api.types[*id].name.rust.clone(),
         TypeRef::Vec(i) => format!("Vec<{}>", show(api, i)),
         TypeRef::Map(i) => format!("Map<{}>", show(api, i)),
+        TypeRef::Tuple(e) => format!("({})", e.iter().map(|t| show(api, t)).collect::<Vec<_>>().join(", ")),
         other => format!("{other:?}"),
     }
 }
@@ -247,6 +255,36 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 format!("client.{tag}().{}()", op.name.rust),
                 format!("`{} {}` ({id})", op.method.as_str(), op.path),
             );
+        }
+    }
+}
+
+/// The `webhooks::<Name>` payload aliases: removing one or changing its type is breaking.
+fn webhooks(old: &Api, new: &Api, out: &mut Vec<Change>) {
+    let index = |api: &'_ Api| -> BTreeMap<String, (String, String)> {
+        api.webhooks
+            .iter()
+            .filter_map(|w| {
+                let body = w.body.as_ref()?;
+                let what = format!("`{} {}`", w.method.as_str(), w.name.wire);
+                Some((w.name.rust.clone(), (what, show(api, &body.ty))))
+            })
+            .collect()
+    };
+    let (a, b) = (index(old), index(new));
+    for (alias, (what, ty)) in &a {
+        let item = format!("webhooks::{alias}");
+        match b.get(alias) {
+            None => push(out, true, ChangeKind::WebhookRemoved, item, format!("{what} payload")),
+            Some((_, new_ty)) if new_ty != ty => {
+                push(out, true, ChangeKind::WebhookChanged, item, format!("payload {ty} → {new_ty}"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (alias, (what, ty)) in &b {
+        if !a.contains_key(alias) {
+            push(out, false, ChangeKind::WebhookAdded, format!("webhooks::{alias}"), format!("{what} payload: {ty}"));
         }
     }
 }

@@ -38,7 +38,7 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// The text is not valid YAML/JSON, or not a valid OpenAPI 3.0 document.
+    /// The text is not valid YAML/JSON, or not a valid OpenAPI document.
     #[error("{location}: {message}")]
     Parse {
         /// Where.

@@ -32,7 +32,7 @@ pub struct Docs {
     pub description: Option<String>,
     /// Constraints rendered as short phrases ("at most 255 characters").
     pub constraints: Vec<String>,
-    /// `x-provenance` note when the item is marked inferred.
+    /// `x-provenance` note when the item is marked inferred (or observed by the audit).
     pub provenance: Option<String>,
     /// Whether the item is deprecated.
     pub deprecated: bool,
@@ -53,6 +53,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, in spec order.
     pub tags: Vec<Tag>,
+    /// Requests the API sends to the user's server (OpenAPI 3.1 `webhooks`), in spec order.
+    pub webhooks: Vec<Webhook>,
     /// OAuth2 authorization-code flow, when the spec declares one.
     pub oauth2: Option<OAuth2>,
     /// Wire format of date-times (`x-datetime-format`), a chrono format string.
@@ -123,7 +125,9 @@ pub enum Home {
     Tag(usize),
     /// Operations of several tags.
     Shared,
-    /// No request or success response (error bodies, GitHub's webhook payloads).
+    /// Only webhook payloads (requests the API sends, OpenAPI 3.1 `webhooks`).
+    Webhooks,
+    /// No request, success response or webhook (error bodies, GitHub's `x-webhooks` payloads).
     #[default]
     Other,
 }
@@ -238,6 +242,8 @@ pub enum TypeRef {
     Uuid,
     /// `string`/`binary` (raw bytes).
     Binary,
+    /// `string`/`byte` (bytes carried as base64 text; 3.1's `contentEncoding: base64`).
+    Base64,
     /// Any JSON value (a schema the generator could not type more precisely).
     Json,
     /// A named type.
@@ -246,6 +252,29 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// `object` with only `additionalProperties`.
     Map(Box<TypeRef>),
+    /// `array` with `prefixItems` and no further items: a fixed-length, heterogeneous tuple.
+    Tuple(Vec<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type references directly inside this one: the items of a `Vec`, the values of a
+    /// `Map`, the elements of a `Tuple`. Walks over types recurse through these.
+    pub fn parts(&self) -> &[TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => std::slice::from_ref(inner.as_ref()),
+            TypeRef::Tuple(elements) => elements,
+            _ => &[],
+        }
+    }
+
+    /// [`Self::parts`], mutably.
+    pub fn parts_mut(&mut self) -> &mut [TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => std::slice::from_mut(inner.as_mut()),
+            TypeRef::Tuple(elements) => elements,
+            _ => &mut [],
+        }
+    }
 }
 
 /// Integer widths.
@@ -272,6 +301,10 @@ pub struct Tag {
     pub docs: Docs,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
+    /// Rust name of the tag's accessor on the mock server (feature `mock`); set by naming.
+    pub mock_accessor: String,
+    /// Rust name of the tag's expectation factory in the `mock` module; set by naming.
+    pub mock_type: String,
 }
 
 /// HTTP methods.
@@ -340,6 +373,11 @@ impl Operation {
     pub fn received_types(&self) -> impl Iterator<Item = &TypeRef> {
         self.success.iter().filter_map(|s| s.ty.as_ref()).chain(self.pagination.as_ref().map(|p| &p.item))
     }
+
+    /// The body types of the declared error responses.
+    pub fn error_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.errors.iter().filter_map(|e| e.ty.as_ref())
+    }
 }
 
 /// One operation.
@@ -366,14 +404,34 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Success responses (2xx/3xx), in status order.
     pub success: Vec<SuccessResponse>,
-    /// Error statuses declared in the spec, for documentation.
-    pub error_statuses: Vec<String>,
+    /// Error responses declared in the spec (4xx, 5xx, and `default` beside a success), in
+    /// spec order: documentation, and the bodies a mock may send for them.
+    pub errors: Vec<ErrorResponse>,
     /// Pagination, when the operation is a paginated list (`x-pagination`).
     pub pagination: Option<Pagination>,
     /// Typed query support: index into [`Api::query_vocabularies`].
     pub query_vocabulary: Option<usize>,
     /// OAuth2 scopes required.
     pub scopes: Vec<String>,
+    /// Rust name of the operation's marker type in the `mock` module (feature `mock`); set by
+    /// naming.
+    pub mock_marker: String,
+}
+
+/// A webhook (OpenAPI 3.1 `webhooks`): a request the API sends to the user's server. The
+/// client never sends or receives it; its payload types are generated so that a receiver can
+/// decode them.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Webhook name (wire: its key under `webhooks`; rust: the payload's alias in the crate's
+    /// `webhooks` module).
+    pub name: Name,
+    /// HTTP method of the request the API sends.
+    pub method: Method,
+    /// Documentation of the webhook's operation.
+    pub docs: Docs,
+    /// The request body the API sends, if any.
+    pub body: Option<Body>,
 }
 
 /// Where a parameter goes.
@@ -419,14 +477,49 @@ pub struct Param {
     pub ty: TypeRef,
     /// Required.
     pub required: bool,
-    /// For arrays: repeat the key per item (`explode`), else join with commas.
+    /// For arrays in the query: repeat the key per item (`explode`), else join the items with
+    /// [`Self::delimiter`] (which paths, headers and cookies always do).
     pub explode: bool,
+    /// What joins the items of an array value that is not exploded.
+    pub delimiter: Delimiter,
     /// Documentation.
     pub docs: Docs,
     /// Typed-query role (`x-query-role`).
     pub role: Option<QueryRole>,
     /// Rust name of the raw-string setter that typed-query parameters also get.
     pub raw_setter: String,
+    /// Rust name of the mock's matcher for this parameter (`with_<param>`); set by naming.
+    pub mock_matcher: String,
+    /// Rust name of the mock's substring matcher (`<param>_contains`), which filter
+    /// parameters get; set by naming for those.
+    pub mock_contains: String,
+}
+
+/// What joins the items of an array sent as one value: OpenAPI's `form`/`simple` (`,`),
+/// `spaceDelimited`, `pipeDelimited`, and Swagger 2.0's `tsv` (`x-collectionFormat`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Delimiter {
+    /// `a,b` (csv).
+    #[default]
+    Comma,
+    /// `a b` (ssv, `spaceDelimited`).
+    Space,
+    /// `a|b` (pipes, `pipeDelimited`).
+    Pipe,
+    /// `a<TAB>b` (tsv).
+    Tab,
+}
+
+impl Delimiter {
+    /// The separator as text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delimiter::Comma => ",",
+            Delimiter::Space => " ",
+            Delimiter::Pipe => "|",
+            Delimiter::Tab => "\t",
+        }
+    }
 }
 
 /// Request body encodings.
@@ -451,6 +544,9 @@ pub struct Body {
     pub encoding: BodyEncoding,
     /// Type of the body value.
     pub ty: TypeRef,
+    /// Form and multipart fields (wire names) whose array values are sent as one value joined
+    /// with the delimiter; other array fields repeat the field once per item.
+    pub joined: Vec<(String, Delimiter)>,
     /// Required.
     pub required: bool,
     /// Documentation.
@@ -468,6 +564,15 @@ pub struct SuccessResponse {
     pub description: Option<String>,
     /// Variant of the operation's response enum for this status (set by naming).
     pub variant: String,
+}
+
+/// An error response.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// Status code (`404`, `4XX`, `default`).
+    pub status: String,
+    /// Body type; `None` when the response has no (JSON) body.
+    pub ty: Option<TypeRef>,
 }
 
 /// Offset pagination of a list operation (`x-pagination`).

@@ -136,6 +136,8 @@
 // The build-script examples show a whole `build.rs`, `fn main` included.
 #![allow(clippy::needless_doctest_main)]
 
+#[cfg(feature = "audit")]
+pub mod audit;
 pub mod diff;
 pub mod emit;
 pub mod error;

@@ -1,4 +1,5 @@
-//! `cirqll-codegen` command line: generate a client crate, or check that one is fresh.
+//! `cirqll-codegen` command line: generate a client crate, check that one is fresh, or audit a
+//! live API against its spec.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,7 +39,7 @@ static VERSION: LazyLock<String> =
 #[command(
     version = VERSION.as_str(),
     about,
-    after_help = "Examples:\n  cirqll-codegen generate --spec petstore.yaml --out petstore-client\n  cirqll-codegen check --spec petstore.yaml --out petstore-client\n\nThe crate is named by --crate-name, else by the spec's x-rust-crate.name, else after its title.\n\nExit status: 0 success, 1 output stale (check), 2 invalid or unsupported spec, or I/O error."
+    after_help = "Examples:\n  cirqll-codegen generate --spec petstore.yaml --out petstore-client\n  cirqll-codegen check --spec petstore.yaml --out petstore-client\n  cirqll-codegen audit --spec spec/cirqll.yaml --token-env CIRQLL_TOKEN --report audit.json --overlay audit.yaml\n\nThe crate is named by --crate-name, else by the spec's x-rust-crate.name, else after its title.\n\nExit status: 0 success, 1 output stale (check) or findings (audit), 2 invalid or unsupported spec, I/O error, refused token or unreachable API."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -57,6 +58,73 @@ enum Command {
         #[command(flatten)]
         args: Args,
     },
+    /// Call the live API's read operations and check every response against the spec (exit 1
+    /// on findings); or, with --apply-overlay, apply an Overlay of spec edits to the spec.
+    #[cfg(feature = "audit")]
+    Audit(AuditArgs),
+}
+
+#[cfg(feature = "audit")]
+#[derive(clap::Args)]
+struct AuditArgs {
+    /// The OpenAPI document (YAML or JSON).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Base URL of the API, replacing the spec's first server.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Replace a server of the spec (document-, path- or operation-level) by another URL.
+    #[arg(long = "server", value_name = "SPEC_URL=URL", value_parser = server_pair)]
+    servers: Vec<(String, String)>,
+    /// Environment variable holding the bearer token (never printed).
+    #[arg(long, value_name = "VAR")]
+    token_env: Option<String>,
+    /// Write the findings, verdicts and coverage as JSON to FILE.
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
+    /// Write the spec edits that make every observed response valid as an OpenAPI Overlay 1.0.
+    #[arg(long, value_name = "FILE.yaml")]
+    overlay: Option<PathBuf>,
+    /// Also create, read back, update and delete a record of each resource (never an existing one).
+    #[arg(long)]
+    allow_writes: bool,
+    /// Send at most N requests.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    max_requests: usize,
+    /// Records per list page requested.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    page_size: u64,
+    /// Apply this Overlay to --spec (in place, keeping comments) instead of calling the API.
+    #[arg(long, value_name = "FILE.yaml", conflicts_with_all = ["base_url", "servers", "token_env", "report", "overlay", "allow_writes"])]
+    apply_overlay: Option<PathBuf>,
+    /// With --apply-overlay: write the result here instead of over --spec.
+    #[arg(long, value_name = "FILE", requires = "apply_overlay")]
+    output: Option<PathBuf>,
+}
+
+#[cfg(feature = "audit")]
+fn server_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((from.to_owned(), to.to_owned())),
+        _ => Err("expected SPEC_URL=URL".into()),
+    }
+}
+
+#[cfg(feature = "audit")]
+fn audit(args: &AuditArgs) -> ExitCode {
+    if let Some(overlay) = &args.apply_overlay {
+        return ExitCode::from(cirqll_codegen::audit::apply_cli(&args.spec, overlay, args.output.as_deref()));
+    }
+    let mut opts = cirqll_codegen::audit::AuditOptions::new(&args.spec);
+    opts.base_url = args.base_url.clone();
+    opts.servers = args.servers.clone();
+    opts.token_env = args.token_env.clone();
+    opts.report = args.report.clone();
+    opts.overlay = args.overlay.clone();
+    opts.allow_writes = args.allow_writes;
+    opts.max_requests = args.max_requests;
+    opts.page_size = args.page_size;
+    ExitCode::from(cirqll_codegen::audit::run_cli(&opts))
 }
 
 #[derive(clap::Args)]
@@ -86,6 +154,8 @@ fn main() -> ExitCode {
     let (args, check) = match &cli.command {
         Command::Generate { args } => (args, false),
         Command::Check { args } => (args, true),
+        #[cfg(feature = "audit")]
+        Command::Audit(args) => return audit(args),
     };
     let opts =
         cirqll_codegen::Options { crate_name: args.crate_name.clone(), crate_version: args.crate_version.clone() };

@@ -41,7 +41,7 @@ pub fn assign(api: &mut Api) {
     }
     // A tag's one name is its accessor on the client and its module under `apis::` and
     // `models::`, so it avoids what all three scopes reserve.
-    let tag_scopes = [&reserved::CLIENT_METHODS, &reserved::APIS, &reserved::MODELS];
+    let tag_scopes = [&reserved::CLIENT_METHODS, &reserved::APIS, &reserved::MODELS, &reserved::MOCK_MODULE];
     let mut accessors = seeded(&tag_scopes);
     for tag in &mut api.tags {
         // `x-rust-name` on the tag (pre-filled by lowering) wins over the derived name.
@@ -85,12 +85,23 @@ pub fn assign(api: &mut Api) {
     let mut used: BTreeSet<String> = tag_modules.iter().cloned().chain(seeded(&[&reserved::MODELS])).collect();
     let shared = claim("shared".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
     let other = claim("other".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
+    let webhooks = claim("webhooks".to_owned(), &[&reserved::MODELS], &mut used, numbered_value);
     for t in &mut api.types {
         t.module = match t.home {
             Home::Tag(i) => tag_modules[i].clone(),
             Home::Shared => shared.clone(),
+            Home::Webhooks => webhooks.clone(),
             Home::Other => other.clone(),
         };
+    }
+    // Webhook payload aliases (`webhooks::NewPet`), with the method when a webhook has several
+    // operations with a body.
+    let mut used = BTreeSet::new();
+    let wires: Vec<String> = api.webhooks.iter().filter(|w| w.body.is_some()).map(|w| w.name.wire.clone()).collect();
+    for w in &mut api.webhooks {
+        let several = w.body.is_some() && wires.iter().filter(|n| **n == w.name.wire).count() > 1;
+        let base = if several { format!("{} {}", w.name.wire, w.method.key()) } else { w.name.wire.clone() };
+        w.name.rust = unique(type_ident(&base), &mut used, |b, n| format!("{b}{n}"));
     }
     let mut used = seeded(&[&reserved::APIS]);
     for layout in &mut api.page_layouts {
@@ -114,6 +125,7 @@ pub fn assign(api: &mut Api) {
     if let Some(o) = &mut api.oauth2 {
         name_variants(o.scopes.values_mut().map(|(name, _)| name), &reserved::SCOPE_VARIANTS);
     }
+    assign_mock(api);
 }
 
 /// The names `scopes` reserve, as the names taken before any spec name is given.
@@ -259,6 +271,36 @@ fn escape_keyword(mut s: String) -> String {
         s.push('_');
     }
     s
+}
+
+/// Names the typed mock layer (feature `mock`; run by [`assign`] after every other name is
+/// known): the tag accessors on the mock server (the client's accessor names unless the mock
+/// server has such a method, [`reserved::MOCK_SERVER_METHODS`]), one expectation-factory type
+/// per tag (`CustomerMock`) and one marker type per operation (`CustomerShow`) in the `mock`
+/// module ([`reserved::MOCK_MODULE`]), and per parameter the matcher methods of the
+/// operation's expectation (`with_id`; `filter_contains` for filters;
+/// [`reserved::MOCK_EXPECTATION_METHODS`]).
+pub fn assign_mock(api: &mut Api) {
+    let mut accessors = seeded(&[&reserved::MOCK_SERVER_METHODS]);
+    let mut items = seeded(&[&reserved::MOCK_MODULE]);
+    let camel = |b: &str, n: usize| format!("{b}{n}");
+    for tag in &mut api.tags {
+        tag.mock_accessor = unique(tag.name.rust.clone(), &mut accessors, numbered_value);
+        tag.mock_type = unique(format!("{}Mock", type_ident(&tag.name.rust)), &mut items, camel);
+    }
+    for op in api.tags.iter_mut().flat_map(|t| t.operations.iter_mut()) {
+        op.mock_marker = unique(type_ident(&op.name.wire), &mut items, camel);
+        let mut used = seeded(&[&reserved::MOCK_EXPECTATION_METHODS]);
+        // Matchers first, so a parameter keeps `with_<param>` even when another one's
+        // `_contains` name would take it.
+        for p in &mut op.params {
+            p.mock_matcher = unique(format!("with_{}", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
+        }
+        for p in op.params.iter_mut().filter(|p| p.role == Some(QueryRole::Filter)) {
+            p.mock_contains =
+                unique(format!("{}_contains", p.name.rust.trim_end_matches('_')), &mut used, numbered_value);
+        }
+    }
 }
 
 /// Package names Cargo or crates.io refuse although they are made of valid characters:

@@ -175,3 +175,22 @@ fn versions_and_changelog_entry() {
         "{entry}"
     );
 }
+
+/// The same API written in OpenAPI 3.1 is no change; a webhook it adds is a compatible
+/// addition, and removing it again is breaking.
+#[test]
+fn openapi31_and_webhooks() {
+    let v31 = BASE.replace("openapi: 3.0.3", "openapi: 3.1.0");
+    check(&v31, &[], Bump::None);
+    let hook = "webhooks:\n  petSold:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: \"#/components/schemas/Pet\"}\ncomponents:";
+    let with_hook = v31.replace("components:", hook);
+    let changes = check(&with_hook, &[(false, ChangeKind::WebhookAdded, "webhooks::PetSold")], Bump::Minor);
+    assert_eq!(changes[0].detail, "`POST petSold` payload: Pet");
+    let old = cirqll_codegen::analyze_bytes(Path::new("old.yaml"), with_hook.as_bytes()).unwrap();
+    let new = cirqll_codegen::analyze_bytes(Path::new("new.yaml"), v31.as_bytes()).unwrap();
+    let changes = diff(&old, &new);
+    assert!(
+        changes.iter().any(|c| c.breaking && c.kind == ChangeKind::WebhookRemoved && c.item == "webhooks::PetSold"),
+        "{changes:#?}"
+    );
+}

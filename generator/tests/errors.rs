@@ -67,6 +67,32 @@ fn lowering_alone_refuses_a_dangling_reference() {
     assert!(err.contains("cannot be followed") && err.contains("#/components/schemas/Nope"), "{err}");
 }
 
+/// The support report of a Swagger 2.0 document names the loop's property in the 2.0 file.
+#[test]
+fn swagger2_cycle_is_reported_at_the_original_node() {
+    let dir = common::scratch("errors-v2-cycle");
+    let path = dir.join("v2-cycle.yaml");
+    std::fs::write(&path, "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  A: {type: object, required: [b], properties: {b: {$ref: '#/definitions/B'}}}\n  B: {type: object, required: [a], properties: {a: {$ref: '#/definitions/A'}}}\n").unwrap();
+    let generated = generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let report = generated.support_report();
+    assert!(report.contains("fallback: #/definitions/A/properties/b: no finite value of `A` exists"), "{report}");
+}
+
+/// The support report of an OpenAPI 3.1 document names the loop's property as written, where
+/// the `$ref` has a sibling (`description`), which 3.1 allows.
+#[test]
+fn openapi31_cycle_is_reported_at_the_original_node() {
+    let dir = common::scratch("errors-cycle31");
+    let path = dir.join("cycle31.yaml");
+    std::fs::write(&path, "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [b]\n      properties:\n        b: {$ref: '#/components/schemas/A', description: a sibling}\n").unwrap();
+    let generated = generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let report = generated.support_report();
+    assert!(
+        report.contains("fallback: #/components/schemas/A/properties/b: no finite value of `A` exists"),
+        "{report}"
+    );
+}
+
 /// A loop of required, non-nullable links has no finite value, but the rest of the API is
 /// still useful: the crate is generated and the support report says so, naming the property.
 #[test]
@@ -137,14 +163,14 @@ fn unsupported_constructs_are_named() {
         &["unsupported: external reference `other.yaml#/components/responses/Ok`", "at #/paths/~1x/get/responses/200/$ref"],
     );
     check(
-        "swagger.yaml",
-        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
-        &["unsupported: Swagger 2.0", "at #/swagger"],
+        "swagger12.yaml",
+        "swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        &["unsupported: Swagger version 1.2", "at #/swagger"],
     );
     check(
-        "v31.yaml",
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
-        &["unsupported: OpenAPI version 3.1.0", "at #/openapi"],
+        "v32.yaml",
+        "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        &["unsupported: OpenAPI version 3.2.0", "at #/openapi", "reads OpenAPI 3.1.x, OpenAPI 3.0.x and Swagger 2.0"],
     );
     check(
         "cursor.yaml",
@@ -155,6 +181,43 @@ fn unsupported_constructs_are_named() {
         "role.yaml",
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      parameters: [{name: q, in: query, x-query-role: sideways, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
         &["unsupported: x-query-role `sideways`", "at #/paths/~1x/get/parameters/0/x-query-role"],
+    );
+}
+
+/// A Swagger 2.0 document is upgraded to 3.0 before it is checked; every error still names
+/// the node in the file the user wrote.
+#[test]
+fn swagger2_errors_name_the_original_node() {
+    const V2: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\n";
+    check(
+        "v2-shape.yaml",
+        &format!("{V2}paths:\n  /x:\n    get:\n      parameters: [{{name: q, in: query, type: string, maxLength: many}}]\n      responses: {{'200': {{description: ok}}}}\n"),
+        &["not a valid Swagger 2.0 document", "at #/paths/~1x/get/parameters/0"],
+    );
+    check(
+        "v2-response.yaml",
+        &format!("{V2}paths:\n  /x:\n    get:\n      responses: {{'200': {{schema: {{type: string}}}}}}\n"),
+        &["not a valid Swagger 2.0 document", "at #/paths/~1x/get/responses:", "missing field `description`"],
+    );
+    check(
+        "v2-dangling.yaml",
+        &format!("{V2}paths:\n  /x:\n    get:\n      responses: {{'200': {{description: ok, schema: {{$ref: '#/definitions/Nope'}}}}}}\n"),
+        &["at #/paths/~1x/get/responses/200/schema/$ref", "dangling reference: `#/definitions/Nope` does not exist"],
+    );
+    check(
+        "v2-dup.yaml",
+        &format!("{V2}paths:\n  /a:\n    post: {{operationId: same, parameters: [{{name: b, in: body, schema: {{type: object}}}}], responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n"),
+        &["duplicate operationId `same`", "at #/paths/~1b/get/operationId"],
+    );
+    check(
+        "v2-body.yaml",
+        &format!("{V2}paths:\n  /a:\n    post: {{parameters: [{{name: b, in: body}}], responses: {{'200': {{description: ok}}}}}}\n"),
+        &["at #/paths/~1a/post/parameters/0", "a body parameter needs a `schema`"],
+    );
+    check(
+        "v2-security.yaml",
+        &format!("{V2}paths: {{}}\nsecurityDefinitions:\n  o: {{type: oauth2, flow: sideways, scopes: {{}}}}\n"),
+        &["not a valid Swagger 2.0 document", "at #/securityDefinitions/o"],
     );
 }
 
@@ -210,4 +273,31 @@ fn cli_exits_2_and_leaves_previous_output_untouched() {
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(stdout.contains("stale:    Cargo.toml") && stdout.contains("-edited"), "{stdout}");
     assert!(String::from_utf8_lossy(&check.stderr).contains("regenerate with"));
+}
+
+/// OpenAPI 3.1 documents are checked in their 3.0 form, and errors name the node in the file
+/// the user wrote, even when normalizing moved it.
+#[test]
+fn openapi31_errors_name_the_original_node() {
+    check(
+        "shape31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      type: [object, 'null']\n      properties:\n        b: {type: string, minLength: many}\n",
+        &["not a valid OpenAPI 3.1 document", "at #/components/schemas/A:", "expected usize"],
+    );
+    // The `anyOf` member is merged into the schema; the reference is found where it was written.
+    check(
+        "moved31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      anyOf:\n        - {type: 'null'}\n        - type: object\n          properties:\n            b: {$ref: '#/components/schemas/Nope'}\n",
+        &["dangling reference", "at #/components/schemas/A/anyOf/1/properties/b/$ref"],
+    );
+    check(
+        "dangling31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  ping:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: [object, 'null']\n              properties:\n                a: {$ref: '#/components/schemas/Nope'}\n",
+        &["dangling reference", "at #/webhooks/ping/post/requestBody/content/application~1json/schema/properties/a/$ref"],
+    );
+    check(
+        "webhook31.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  ping:\n    post:\n      requestBody: 5\n",
+        &["not a valid OpenAPI 3.1 document", "at #/webhooks/ping/post/requestBody"],
+    );
 }

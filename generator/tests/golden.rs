@@ -139,3 +139,16 @@ fn module_mode_dependencies_are_written_down_as_in_the_template() {
         }
     }
 }
+
+/// Support-report lines of a Swagger 2.0 document name the node in the 2.0 file, not in the
+/// OpenAPI 3.0 tree it was upgraded to.
+#[test]
+fn swagger2_support_report_names_the_original_nodes() {
+    let root = common::root();
+    let generated = generate_file(&root.join("generator/tests/fixtures/swagger2.yaml"), &Options::default()).unwrap();
+    assert_eq!(
+        generated.fallbacks,
+        ["#/definitions/Pet/discriminator: discriminator without oneOf/anyOf: the schemas extending this one are separate types, and this one decodes its own fields only"]
+    );
+    assert_eq!(generated.counts, (8, 9), "operations and types of the fixture");
+}

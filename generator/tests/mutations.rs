@@ -1,7 +1,13 @@
 //! Robustness: thousands of mutated variants of valid specs (nodes removed, retyped,
 //! renamed) must each either generate or fail with a located error. A panic fails the test.
+//! Every fixture is mutated, whatever its version (Swagger 2.0 documents go through the
+//! upgrade to 3.0 first, OpenAPI 3.1 ones through the normalization), and so is the 3.1
+//! translation of every 3.0 fixture, each the same number of times.
 
 mod common;
+
+#[path = "support/translate31.rs"]
+mod translate31;
 
 use std::path::Path;
 
@@ -39,14 +45,23 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
     pointers(doc, String::new(), &mut all);
     let target = all[1 + rng.below(all.len() - 1)].clone();
     let (parent_ptr, key) = target.rsplit_once('/').unwrap();
+    // A reference to nothing, spelled for the document's version.
+    let dangling = if doc.get("swagger").is_some() { "#/definitions/Nope" } else { "#/components/schemas/Nope" };
     let replacements = [
         Value::Null,
         Value::Bool(true),
         Value::from(-1),
         Value::from("x"),
         Value::Array(vec![]),
-        serde_json::json!({"$ref": "#/components/schemas/Nope"}),
+        serde_json::json!({"$ref": dangling}),
         serde_json::json!({}),
+        // OpenAPI 3.1 / JSON Schema 2020-12 shapes, valid and not.
+        Value::Bool(false),
+        serde_json::json!({"type": ["string", "null", 5]}),
+        serde_json::json!({"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Nope"}], "discriminator": {}}),
+        serde_json::json!({"type": "array", "prefixItems": [true, {"const": null}], "items": false, "minItems": "x"}),
+        serde_json::json!({"$ref": "#nowhere", "examples": {"a": 1}, "exclusiveMinimum": "x"}),
+        serde_json::json!({"patternProperties": {"^a": false}, "unevaluatedProperties": 3, "if": true, "$dynamicRef": 1}),
     ];
     let choice = rng.below(4);
     // One more replacement: a reference to any node of the document (itself, an ancestor, a
@@ -101,9 +116,21 @@ fn mutated_specs_never_panic() {
         })
         .collect();
     docs.sort_by(|a, b| a.0.cmp(&b.0));
+    let translations: Vec<(String, Value)> = docs
+        .iter()
+        .filter(|(_, doc)| doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.0")))
+        .map(|(name, doc)| {
+            let mut doc = doc.clone();
+            translate31::translate(&mut doc);
+            (format!("{name}-as-3.1"), doc)
+        })
+        .collect();
+    docs.extend(translations);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut ok, mut refused) = (0, 0);
-    let variants = 1400;
+    // Per document: (generated, refused).
+    let mut per_doc = std::collections::BTreeMap::<&str, (usize, usize)>::new();
+    let variants = 120 * docs.len();
     for n in 0..variants {
         let (name, base) = &docs[n % docs.len()];
         let mut doc = base.clone();
@@ -119,15 +146,23 @@ fn mutated_specs_never_panic() {
         let result = std::panic::catch_unwind(|| generate_bytes(Path::new(&file), &text, &Options::default()));
         match result {
             Err(_) => panic!("variant {n} of {name} panicked; spec:\n{}", String::from_utf8_lossy(&text)),
-            Ok(Ok(_)) => ok += 1,
+            Ok(Ok(_)) => {
+                ok += 1;
+                per_doc.entry(name).or_default().0 += 1;
+            }
             Ok(Err(e)) => {
                 let msg = e.to_string();
                 assert!(e.location().is_some() && msg.contains(&file), "variant {n}: error without location: {msg}");
                 refused += 1;
+                per_doc.entry(name).or_default().1 += 1;
             }
         }
     }
     eprintln!("{variants} variants: {ok} generated, {refused} refused with a located error");
     assert_eq!(ok + refused, variants);
+    for (name, (ok, refused)) in &per_doc {
+        eprintln!("  {name}: {ok} generated, {refused} refused");
+        assert!(*ok > 10 && *refused > 10, "{name}: mutations should produce both outcomes");
+    }
     assert!(refused > 50 && ok > 50, "mutations should produce both outcomes ({ok} ok, {refused} refused)");
 }

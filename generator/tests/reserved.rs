@@ -203,6 +203,31 @@ fn instances(spec: &Path) -> Vec<Instance> {
     operators.extend(inherent_methods(&parse("src/runtime/query.rs"), "FieldFilter"));
     let spec_operators = api.filter_syntax.iter().flat_map(|f| f.operators.iter().map(|o| &o.rust));
     add(&reserved::FILTER_OPERATORS, "impl FieldFilter".into(), operators, set(spec_operators));
+    // The mock layer (feature `mock`): its module, the server's tag accessors, and each
+    // operation's expectation with its matchers.
+    let mock_mod = parse("src/mock/mod.rs");
+    let mut mock_items = item_names(&mock_mod);
+    let mut server_methods = inherent_methods(&parse("src/runtime/mock.rs"), "MockServer");
+    let mut expectation_methods = inherent_methods(&parse("src/runtime/mock.rs"), "Expectation");
+    expectation_methods.extend(inherent_methods(&parse("src/runtime/mock_wire.rs"), "Expectation"));
+    let mut mock_spec = BTreeSet::new();
+    for tag in &api.tags {
+        let path = format!("src/mock/{}.rs", tag.mock_accessor);
+        let items = parse(&path);
+        mock_items.extend(item_names(&items));
+        server_methods.extend(inherent_methods(&items, "MockServer"));
+        expectation_methods.extend(inherent_methods(&items, "Expectation"));
+        mock_spec.insert(tag.mock_accessor.clone());
+        mock_spec.insert(tag.mock_type.clone());
+        mock_spec.extend(tag.operations.iter().map(|o| o.mock_marker.clone()));
+    }
+    add(&reserved::MOCK_MODULE, "src/mock/mod.rs".into(), mock_items, mock_spec);
+    let accessors = set(api.tags.iter().map(|t| &t.mock_accessor));
+    add(&reserved::MOCK_SERVER_METHODS, "impl MockServer".into(), server_methods, accessors);
+    let ops = || api.tags.iter().flat_map(|t| t.operations.iter());
+    let matchers = ops().flat_map(|o| o.params.iter().flat_map(|p| [&p.mock_matcher, &p.mock_contains]));
+    let matchers = set(matchers.filter(|n| !n.is_empty()));
+    add(&reserved::MOCK_EXPECTATION_METHODS, "impl Expectation".into(), expectation_methods, matchers);
     if files.contains_key("src/oauth.rs") {
         let oauth = parse("src/oauth.rs");
         add(&reserved::OAUTH, "src/oauth.rs".into(), item_names(&oauth), BTreeSet::new());
@@ -267,7 +292,7 @@ fn every_generated_identifier_is_spec_derived_or_reserved_by_its_scope() {
 /// the cursed fixture offers, and whether a reserved name is one a spec name can produce.
 fn bases(api: &Api, scope: &Scope) -> BTreeSet<String> {
     let ops = || api.tags.iter().flat_map(|t| t.operations.iter());
-    if [&reserved::CLIENT_METHODS, &reserved::APIS, &reserved::MODELS].contains(&scope) {
+    if [&reserved::CLIENT_METHODS, &reserved::APIS, &reserved::MODELS, &reserved::MOCK_MODULE].contains(&scope) {
         set(api.tags.iter().map(|t| value_ident(&t.name.wire)))
     } else if scope == &reserved::TAG_API_METHODS {
         set(ops().map(|o| value_ident(&o.name.wire)))
@@ -301,6 +326,7 @@ fn producible(scope: &Scope, name: &str) -> bool {
         &reserved::CLIENT_METHODS,
         &reserved::APIS,
         &reserved::MODELS,
+        &reserved::MOCK_MODULE,
         &reserved::TAG_API_METHODS,
         &reserved::REQUEST_BUILDER,
         &reserved::STRUCT_FIELDS,

@@ -279,6 +279,11 @@ impl RequestSpec {
         self.path.push_str(&encode_path(&to_param(value)));
     }
 
+    /// Appends an array path parameter ([`encode_path_list`]).
+    pub fn path_list<T: serde::Serialize>(&mut self, values: &[T], delimiter: &str) {
+        self.path.push_str(&encode_path_list(values, delimiter));
+    }
+
     /// Adds a query parameter.
     pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.query.push((name, to_param(value)));
@@ -291,22 +296,35 @@ impl RequestSpec {
         }
     }
 
-    /// Adds a list-valued query parameter: one pair per value when `explode` (`k=a&k=b`), else
-    /// one pair of comma-separated values (`k=a,b`), left out when the list is empty.
-    pub fn query_list<T: serde::Serialize>(&mut self, name: &'static str, values: &[T], explode: bool) {
+    /// Adds an array query parameter: one pair per item when `explode` (`k=a&k=b`), else one
+    /// pair of the items joined with `delimiter` ([`join_params`]), left out when the array
+    /// is empty.
+    pub fn query_list<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        values: &[T],
+        explode: bool,
+        delimiter: &str,
+    ) {
         if explode {
             for value in values {
                 self.query(name, value);
             }
         } else if !values.is_empty() {
-            self.query.push((name, values.iter().map(to_param).collect::<Vec<_>>().join(",")));
+            self.query.push((name, join_params(values, delimiter)));
         }
     }
 
-    /// [`Self::query_list`] of a list that is set.
-    pub fn query_list_opt<T: serde::Serialize>(&mut self, name: &'static str, values: &Option<Vec<T>>, explode: bool) {
+    /// [`Self::query_list`] of an array that is set.
+    pub fn query_list_opt<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        values: &Option<Vec<T>>,
+        explode: bool,
+        delimiter: &str,
+    ) {
         if let Some(values) = values {
-            self.query_list(name, values, explode);
+            self.query_list(name, values, explode, delimiter);
         }
     }
 
@@ -322,22 +340,55 @@ impl RequestSpec {
         }
     }
 
+    /// Adds an array header, its items joined with `delimiter`.
+    pub fn header_list<T: serde::Serialize>(&mut self, name: &'static str, values: &[T], delimiter: &str) {
+        self.headers.push((name, join_params(values, delimiter)));
+    }
+
+    /// [`Self::header_list`] of an array that is set.
+    pub fn header_list_opt<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        values: &Option<Vec<T>>,
+        delimiter: &str,
+    ) {
+        if let Some(values) = values {
+            self.header_list(name, values, delimiter);
+        }
+    }
+
     /// Adds a cookie: to the `cookie` header when there is one, else as a new `cookie` header.
     pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        let pair = format!("{name}={}", to_param(value));
-        match self.headers.iter_mut().rev().find(|(header, _)| *header == "cookie") {
-            Some((_, cookies)) => {
-                cookies.push_str("; ");
-                cookies.push_str(&pair);
-            }
-            None => self.headers.push(("cookie", pair)),
-        }
+        self.cookie_text(name, &to_param(value));
     }
 
     /// Adds a cookie when it is set.
     pub fn cookie_opt<T: serde::Serialize>(&mut self, name: &str, value: &Option<T>) {
         if let Some(value) = value {
             self.cookie(name, value);
+        }
+    }
+
+    /// Adds an array cookie, its items joined with `delimiter`.
+    pub fn cookie_list<T: serde::Serialize>(&mut self, name: &str, values: &[T], delimiter: &str) {
+        self.cookie_text(name, &join_params(values, delimiter));
+    }
+
+    /// [`Self::cookie_list`] of an array that is set.
+    pub fn cookie_list_opt<T: serde::Serialize>(&mut self, name: &str, values: &Option<Vec<T>>, delimiter: &str) {
+        if let Some(values) = values {
+            self.cookie_list(name, values, delimiter);
+        }
+    }
+
+    fn cookie_text(&mut self, name: &str, text: &str) {
+        let pair = format!("{name}={text}");
+        match self.headers.iter_mut().rev().find(|(header, _)| *header == "cookie") {
+            Some((_, cookies)) => {
+                cookies.push_str("; ");
+                cookies.push_str(&pair);
+            }
+            None => self.headers.push(("cookie", pair)),
         }
     }
 
@@ -376,6 +427,14 @@ fn idempotent(m: &Method) -> bool {
 /// Percent-encodes one path segment value.
 pub fn encode_path(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
+/// Writes the items of an array path parameter: each item percent-encoded, joined with
+/// `delimiter`. A comma stays literal, as RFC 6570 expands lists (`1,2,3`); other delimiters
+/// are percent-encoded.
+pub fn encode_path_list<T: serde::Serialize>(values: &[T], delimiter: &str) -> String {
+    let delimiter = if delimiter == "," { ",".to_owned() } else { encode_path(delimiter) };
+    values.iter().map(|v| encode_path(&to_param(v))).collect::<Vec<_>>().join(&delimiter)
 }
 
 impl Client {
@@ -636,4 +695,51 @@ pub fn to_param<T: serde::Serialize + ?Sized>(value: &T) -> String {
         Ok(serde_json::Value::Null) | Err(_) => String::new(),
         Ok(other) => other.to_string(),
     }
+}
+
+/// Writes the items of an array parameter as one value, joined with `delimiter` (`,` for
+/// OpenAPI's form and simple styles, ` ` for spaceDelimited, `|` for pipeDelimited, a tab
+/// for Swagger 2.0's tsv).
+pub fn join_params<T: serde::Serialize>(values: &[T], delimiter: &str) -> String {
+    values.iter().map(to_param).collect::<Vec<_>>().join(delimiter)
+}
+
+/// Encodes a value as an `application/x-www-form-urlencoded` body. `fields` lists the
+/// declared fields in order, each with the delimiter that joins its array items into one
+/// value (`None`: one `name=item` pair per item). Fields are written in that order, then any
+/// others the value has (additional properties); `null` fields are left out, and nested
+/// objects are written as JSON text.
+pub fn form_body<T: serde::Serialize + ?Sized>(
+    body: &T,
+    fields: &[(&str, Option<&str>)],
+) -> Result<RequestBody, String> {
+    let serde_json::Value::Object(values) = serde_json::to_value(body).map_err(|e| e.to_string())? else {
+        return Err("a form body must be an object".to_owned());
+    };
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    let mut write = |name: &str, value: &serde_json::Value, delimiter: Option<&str>| match (value, delimiter) {
+        (serde_json::Value::Null, _) => {}
+        (serde_json::Value::Array(items), Some(delimiter)) => {
+            form.append_pair(name, &join_params(items, delimiter));
+        }
+        (serde_json::Value::Array(items), None) => {
+            for item in items {
+                form.append_pair(name, &to_param(item));
+            }
+        }
+        (value, _) => {
+            form.append_pair(name, &to_param(value));
+        }
+    };
+    for (name, delimiter) in fields {
+        if let Some(value) = values.get(*name) {
+            write(name, value, *delimiter);
+        }
+    }
+    for (name, value) in &values {
+        if !fields.iter().any(|(field, _)| field == name) {
+            write(name, value, None);
+        }
+    }
+    Ok(RequestBody::Form(form.finish()))
 }

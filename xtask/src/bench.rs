@@ -2,9 +2,18 @@
 //! generated crate, for this generator and the peers a user would pick instead, on the same
 //! inputs in one run; then the runtime-overhead benchmarks (`cargo bench -p cirqll-bench`).
 //!
-//! Inputs: `spec/cirqll.yaml`, the petstore example of `@readme/oas-examples`, and GitHub's
-//! REST spec (OpenAPI 3.0 variant) from `@octokit/openapi`. Each input also runs doubled (every
-//! path and component copied under a new name) to show how time grows with spec size.
+//! Inputs: `spec/cirqll.yaml`, the petstore example of `@readme/oas-examples`, GitHub's REST
+//! spec (OpenAPI 3.0 variant) from `@octokit/openapi`, and Kubernetes' API 1.13 as Swagger 2.0
+//! (4.2 MB, 1,014 operations, 891 definitions; the largest real 2.0 document the reachable
+//! registries ship, gzipped inside the npm package `kubernetes-client`). Each input also runs
+//! doubled (every path and component copied under a new name) to show how time grows with
+//! spec size.
+//! GitHub's spec also runs as its mechanical OpenAPI 3.1 translation (`github-3.1`, the
+//! translator of the equivalence test): reading 3.1 must cost at most 1.2x the 3.0 time, and
+//! must generate the same crate.
+//!
+//! Our crates are checked three ways: as users build them, with `full-serde`, and with `mock`
+//! (what a downstream crate's tests compile).
 //!
 //! Besides the peers, every input runs through `baseline` (`bench/src/bin/baseline.rs`), the
 //! floor: a binary that only reads the spec into a `serde_json::Value` and writes as many
@@ -25,6 +34,12 @@ use serde_json::Value;
 
 use crate::root;
 
+#[path = "../../generator/tests/support/translate31.rs"]
+mod translate31;
+
+/// Suffix of the input that is another input's OpenAPI 3.1 translation.
+const V31: &str = "-3.1";
+
 struct Input {
     name: String,
     spec: PathBuf,
@@ -42,6 +57,9 @@ struct Figures {
     /// Our crates only: `cargo check --features full-serde` (both serde traits on every model,
     /// as openapi-generator's crates have).
     check_full_s: Option<f64>,
+    /// Our crates only: `cargo check --features mock` (the typed mock server, which implies
+    /// full-serde), what a downstream crate's tests compile.
+    check_mock_s: Option<f64>,
     /// Our generator only: the median time of each stage over the runs (`--timings`), in ms.
     stages: Vec<(String, f64)>,
 }
@@ -233,8 +251,11 @@ fn read_spec(path: &Path) -> Result<Value> {
     })
 }
 
-/// The spec with every path and component present twice (the copy renamed), so it is
-/// exactly twice as large.
+/// Root sections of Swagger 2.0 that hold named, referenced items, like 3.0's components.
+const SWAGGER2_SECTIONS: &[&str] = &["definitions", "parameters", "responses"];
+
+/// The spec with every path and component (Swagger 2.0: definition, root parameter and
+/// response) present twice (the copy renamed), so it is exactly twice as large.
 fn doubled(spec: &Value) -> Value {
     fn rename_refs(v: &mut Value) {
         match v {
@@ -245,6 +266,12 @@ fn doubled(spec: &Value) -> Value {
                             if let Some(rest) = s.strip_prefix("#/components/") {
                                 if let Some((kind, name)) = rest.split_once('/') {
                                     *s = format!("#/components/{kind}/{name}Copy2");
+                                }
+                            } else if let Some((section, name)) =
+                                s.strip_prefix("#/").and_then(|rest| rest.split_once('/'))
+                            {
+                                if SWAGGER2_SECTIONS.contains(&section) && !name.contains('/') {
+                                    *s = format!("#/{section}/{name}Copy2");
                                 }
                             }
                         }
@@ -304,7 +331,31 @@ fn doubled(spec: &Value) -> Value {
             }
         }
     }
+    for section in SWAGGER2_SECTIONS {
+        let Some(items) = spec[*section].as_object() else { continue };
+        for (name, item) in items {
+            let mut copy = item.clone();
+            rename_refs(&mut copy);
+            out[*section][format!("{name}Copy2")] = copy;
+        }
+    }
     out
+}
+
+/// Decompresses `.tools/node_modules/<gz>` into `dir` (with `gzip`, which every Debian has);
+/// returns the path of the JSON, or the missing `.gz` so that reading it reports the input
+/// missing.
+fn gunzip(gz: &Path, dir: &Path, name: &str) -> Result<PathBuf> {
+    if !gz.exists() {
+        return Ok(gz.to_owned());
+    }
+    let out = dir.join(name);
+    let json = Command::new("gzip").arg("-dc").arg(gz).output().context("running gzip")?;
+    if !json.status.success() {
+        bail!("gzip -dc {} failed", gz.display());
+    }
+    std::fs::write(&out, json.stdout)?;
+    Ok(out)
 }
 
 /// Every file below `dir` (not `target/`): (path relative to `dir`, size in bytes), sorted.
@@ -428,38 +479,48 @@ fn check_time(root: &Path, dir: &Path, features: &[&str]) -> Result<f64> {
     Ok(started.elapsed().as_secs_f64())
 }
 
-/// Runs every tool `runs` times on `spec`, interleaved (the first run of each tool, then the
-/// second...) so that load on a shared machine falls on all alike, then checks the crates.
-/// The baseline runs after ours, mirroring our output's files; without ours it is skipped.
-fn measure(root: &Path, tools: &[&Tool], spec: &Path, name: &str, runs: usize, with_check: bool) -> Vec<Outcome> {
-    let crate_name = format!("bench-{name}");
+/// One tool on one input, with or without `cargo check` of what it generated.
+struct Job<'a> {
+    tool: &'a Tool,
+    input: &'a Input,
+    check: bool,
+}
+
+/// Runs every job `runs` times, interleaved (the first run of each job, then the second...),
+/// so that a change of machine load falls on all of them alike, then checks the crates. A
+/// baseline job mirrors the output of our generator's job on the same input, which runs
+/// before it in each round; without that output it fails.
+fn measure(root: &Path, jobs: &[Job<'_>], runs: usize) -> Vec<Outcome> {
     let bench = target_dir(root).join("bench");
-    let work = |tool: &Tool| bench.join(tool.name).join(name);
-    let mut results: Vec<Result<Vec<Run>, Outcome>> = tools
+    let work = |job: &Job| bench.join(job.tool.name).join(&job.input.name);
+    // A translation generates the same crate as its source, under the same name.
+    let crate_name = |input: &Input| format!("bench-{}", input.name.trim_end_matches(V31));
+    let mut results: Vec<Result<Vec<Run>, Outcome>> = jobs
         .iter()
-        .map(|t| if t.command.is_some() { Ok(Vec::new()) } else { Err(Outcome::Missing(t.missing.clone())) })
+        .map(|j| if j.tool.command.is_some() { Ok(Vec::new()) } else { Err(Outcome::Missing(j.tool.missing.clone())) })
         .collect();
     for _ in 0..runs {
-        for (tool, result) in tools.iter().zip(results.iter_mut()) {
-            let (Some(command), Ok(done)) = (&tool.command, &mut *result) else { continue };
-            if tool.role == Role::Baseline && !manifest_path(root, &crate_name).exists() {
+        for (job, result) in jobs.iter().zip(results.iter_mut()) {
+            let (Some(command), Ok(done)) = (&job.tool.command, &mut *result) else { continue };
+            let name = crate_name(job.input);
+            if job.tool.role == Role::Baseline && !manifest_path(root, &name).exists() {
                 *result = Err(Outcome::Failed("needs our generator's output to mirror".into()));
                 continue;
             }
-            let dir = work(tool);
+            let dir = work(job);
             let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(bench.join(tool.name)).ok();
-            match timed(&command(spec, &dir, &crate_name), &dir) {
+            std::fs::create_dir_all(bench.join(job.tool.name)).ok();
+            match timed(&command(&job.input.spec, &dir, &name), &dir) {
                 Ok(run) => done.push(run),
                 Err(e) => {
                     *result = Err(Outcome::Failed(e.to_string()));
                     continue;
                 }
             }
-            if tool.role == Role::Ours {
+            if job.tool.role == Role::Ours && !job.input.name.ends_with(V31) {
                 let manifest: String =
                     files_below(&dir).iter().map(|(path, size)| format!("{size} {path}\n")).collect();
-                let path = manifest_path(root, &crate_name);
+                let path = manifest_path(root, &name);
                 let written = path
                     .parent()
                     .map(std::fs::create_dir_all)
@@ -471,13 +532,14 @@ fn measure(root: &Path, tools: &[&Tool], spec: &Path, name: &str, runs: usize, w
             }
         }
     }
-    let _ = std::fs::remove_file(manifest_path(root, &crate_name));
-    tools
-        .iter()
+    for job in jobs {
+        let _ = std::fs::remove_file(manifest_path(root, &crate_name(job.input)));
+    }
+    jobs.iter()
         .zip(results)
-        .map(|(tool, result)| match result {
+        .map(|(job, result)| match result {
             Err(outcome) => outcome,
-            Ok(runs) => figures_of(root, tool, &work(tool), runs, with_check),
+            Ok(runs) => figures_of(root, job.tool, &work(job), runs, job.check),
         })
         .collect()
 }
@@ -496,23 +558,26 @@ fn figures_of(root: &Path, tool: &Tool, dir: &Path, runs: Vec<Run>, with_check: 
     }
     let generates_crates = tool.role != Role::Baseline;
     let lines = if generates_crates { rust_lines(dir) } else { 0 };
-    let check_s = if with_check && generates_crates {
-        match check_time(root, dir, &[]) {
-            Ok(s) => Some(s),
-            Err(e) => return Outcome::Failed(format!("generated in {wall_s:.2}s, then: {e}")),
-        }
-    } else {
-        None
-    };
-    let check_full_s = if with_check && tool.role == Role::Ours {
+    let mut figures =
+        Figures { wall_s, range_s, peak_mb, lines, check_s: None, check_full_s: None, check_mock_s: None, stages };
+    if !with_check || !generates_crates {
+        return Outcome::Measured(figures);
+    }
+    match check_time(root, dir, &[]) {
+        Ok(s) => figures.check_s = Some(s),
+        Err(e) => return Outcome::Failed(format!("generated in {wall_s:.2}s, then: {e}")),
+    }
+    if tool.role == Role::Ours {
         match check_time(root, dir, &["--features", "full-serde"]) {
-            Ok(s) => Some(s),
+            Ok(s) => figures.check_full_s = Some(s),
             Err(e) => return Outcome::Failed(format!("cargo check --features full-serde: {e}")),
         }
-    } else {
-        None
-    };
-    Outcome::Measured(Figures { wall_s, range_s, peak_mb, lines, check_s, check_full_s, stages })
+        match check_time(root, dir, &["--features", "mock"]) {
+            Ok(s) => figures.check_mock_s = Some(s),
+            Err(e) => return Outcome::Failed(format!("cargo check --features mock: {e}")),
+        }
+    }
+    Outcome::Measured(figures)
 }
 
 /// The load averages of the machine (`/proc/loadavg`), for the report.
@@ -560,17 +625,25 @@ pub fn run(args: &[String]) -> Result<bool> {
             spec: tools_dir.join("@octokit/openapi/generated/api.github.com.json"),
             operations: 0,
         },
+        Input {
+            name: "kubernetes".into(),
+            spec: tools_dir.join("kubernetes-client/lib/specs/swagger-1.13.json.gz"),
+            operations: 0,
+        },
     ];
     inputs.retain(|i| only.as_deref().is_none_or(|o| o == i.name));
     let dir = target_dir(&root).join("bench/specs");
     std::fs::create_dir_all(&dir)?;
+    for input in inputs.iter_mut().filter(|i| i.spec.extension().is_some_and(|e| e == "gz")) {
+        input.spec = gunzip(&input.spec, &dir, &format!("{}.json", input.name))?;
+    }
     let mut all = Vec::new();
     for input in inputs {
         let spec = match read_spec(&input.spec) {
             Ok(s) => s,
             Err(e) => {
                 println!(
-                    "{}: input missing ({e}); `npm install --prefix .tools @readme/oas-examples @octokit/openapi`",
+                    "{}: input missing ({e}); `npm install --prefix .tools @readme/oas-examples @octokit/openapi kubernetes-client@9.0.0`",
                     input.name
                 );
                 continue;
@@ -580,21 +653,46 @@ pub fn run(args: &[String]) -> Result<bool> {
         let double_path = dir.join(format!("{}-x2.json", input.name));
         std::fs::write(&double_path, serde_json::to_vec(&double)?)?;
         let double_name = format!("{}-x2", input.name);
-        all.push(Input { operations: count_operations(&spec), ..input });
+        let translation = (input.name == "github").then(|| {
+            let mut v31 = spec.clone();
+            translate31::translate(&mut v31);
+            // Same file name, so the generated headers differ only in the spec hash.
+            let file = input.spec.file_name().map(|f| f.to_owned()).unwrap_or_default();
+            (format!("{}{V31}", input.name), dir.join("3.1").join(file), v31)
+        });
+        let operations = count_operations(&spec);
+        all.push(Input { operations, ..input });
         all.push(Input { name: double_name, spec: double_path, operations: count_operations(&double) });
+        if let Some((name, path, v31)) = translation {
+            std::fs::create_dir_all(dir.join("3.1"))?;
+            std::fs::write(&path, serde_json::to_vec(&v31)?)?;
+            all.push(Input { name, spec: path, operations });
+        }
     }
     let tools = tools(&root);
     let mut table: Vec<(String, &'static str, Outcome)> = Vec::new();
     println!("runs per measurement: {runs}, interleaved (median wall time, fastest-slowest; peak RSS is the maximum)");
     println!("load average at start: {}", load_average());
-    for input in &all {
-        // Doubled specs only for our generator (and its floor): they measure how our time scales.
+    for input in all.iter().filter(|i| !i.name.ends_with(V31)) {
+        // Doubled specs and translations only for our generator (and its floor): they measure
+        // how our time scales and what reading 3.1 costs. A translation runs interleaved with
+        // its source.
         let doubled = input.name.ends_with("-x2");
-        let selected: Vec<&Tool> = tools.iter().filter(|t| !doubled || t.role != Role::Peer).collect();
-        let outcomes = measure(&root, &selected, &input.spec, &input.name, runs, with_check && !doubled);
-        for (tool, outcome) in selected.iter().zip(outcomes) {
-            print_row(input, tool.name, &outcome);
-            table.push((input.name.to_owned(), tool.name, outcome));
+        let translation = format!("{}{V31}", input.name);
+        let mut jobs = Vec::new();
+        for tool in tools.iter().filter(|t| !doubled || t.role != Role::Peer) {
+            jobs.push(Job { tool, input, check: with_check && !doubled });
+            if tool.role == Role::Ours {
+                jobs.extend(all.iter().filter(|i| i.name == translation).map(|input| Job {
+                    tool,
+                    input,
+                    check: false,
+                }));
+            }
+        }
+        for (job, outcome) in jobs.iter().zip(measure(&root, &jobs, runs)) {
+            print_row(job.input, job.tool.name, &outcome);
+            table.push((job.input.name.to_owned(), job.tool.name, outcome));
         }
     }
     println!("load average at end: {}", load_average());
@@ -614,7 +712,7 @@ fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Measured(f) => {
             println!(
-                "{:<12} {:<18} gen {:>7.3}s ({:.3}-{:.3})  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops){}",
+                "{:<12} {:<18} gen {:>7.3}s ({:.3}-{:.3})  {:>7.1} MB  {:>8} lines  {:>9}  {:>8.2} ms/op ({} ops){}{}",
                 input.name,
                 tool,
                 f.wall_s,
@@ -625,7 +723,8 @@ fn print_row(input: &Input, tool: &str, outcome: &Outcome) {
                 f.check_s.map(|c| format!("check {c:.1}s")).unwrap_or_else(|| "-".into()),
                 f.wall_s * 1000.0 / input.operations.max(1) as f64,
                 input.operations,
-                f.check_full_s.map(|c| format!("  (check with full-serde {c:.1}s)")).unwrap_or_default()
+                f.check_full_s.map(|c| format!("  (check with full-serde {c:.1}s)")).unwrap_or_default(),
+                f.check_mock_s.map(|c| format!("  (with mock {c:.1}s)")).unwrap_or_default()
             );
             if !f.stages.is_empty() {
                 let stages: Vec<String> = f.stages.iter().map(|(n, ms)| format!("{n} {ms:.1}")).collect();
@@ -707,7 +806,35 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
             None => println!("GitHub ratios against openapi-generator: not measured (peer missing or failed)"),
         }
     }
-    for input in inputs.iter().filter(|i| !i.name.ends_with("-x2")) {
+    if let (Some(f), Some(p)) = (ours("kubernetes"), peer("kubernetes")) {
+        println!(
+            "Kubernetes (Swagger 2.0) generation {:.1}x faster than openapi-generator (no target; the upgrade to 3.0 is included)",
+            p.wall_s / f.wall_s
+        );
+    }
+    if let (Some(a), Some(b)) = (ours("github"), ours(&format!("github{V31}"))) {
+        let r = b.wall_s / a.wall_s.max(1e-9);
+        println!(
+            "GitHub as OpenAPI 3.1 generates in {:.3}s = {r:.2}x the 3.0 time (target <= 1.2x): {}",
+            b.wall_s,
+            verdict(r <= 1.2)
+        );
+        let bench = target_dir(&root()).join("bench/cirqll-codegen");
+        let same = same_crate(&bench.join("github"), &bench.join(format!("github{V31}")));
+        match same {
+            Ok(None) => println!("  and the same crate as from 3.0, apart from the spec hash: met"),
+            Ok(Some(file)) => println!("  but not the same crate as from 3.0: {file} differs: MISSED"),
+            Err(e) => println!("  comparing it with the 3.0 crate failed: {e}"),
+        }
+    }
+    for input in inputs.iter().filter(|i| !i.name.ends_with("-x2") && !i.name.ends_with(V31)) {
+        if let Some((Some(default), Some(mock))) = ours(&input.name).map(|f| (f.check_s, f.check_mock_s)) {
+            println!(
+                "{}: cargo check with the mock feature {mock:.1}s vs {default:.1}s without (+{:.0}%; only tests that enable it pay)",
+                input.name,
+                (mock / default.max(1e-9) - 1.0) * 100.0
+            );
+        }
         let x2 = format!("{}-x2", input.name);
         if let (Some(a), Some(b)) = (ours(&input.name), ours(&x2)) {
             let r = b.wall_s / a.wall_s.max(1e-9);
@@ -718,4 +845,40 @@ fn targets(inputs: &[Input], table: &[(String, &'static str, Outcome)]) {
             );
         }
     }
+}
+
+/// Whether two generated crates are the same apart from the spec hash in file headers: `None`
+/// when they are, else the first file that differs. `cargo check` leaves a `Cargo.lock` and a
+/// `[workspace]` table behind; neither counts.
+fn same_crate(a: &Path, b: &Path) -> Result<Option<String>> {
+    fn files(dir: &Path) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d)? {
+                let p = e?.path();
+                let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
+                if p.is_dir() {
+                    if rel != "target" {
+                        stack.push(p);
+                    }
+                } else if rel != "Cargo.lock" {
+                    let text = std::fs::read_to_string(&p)?;
+                    let text = text.trim_end_matches("\n[workspace]\n").to_owned();
+                    let text = match text.find("(sha256 ") {
+                        Some(i) if text.len() > i + 72 => format!("{}{}", &text[..i], &text[i + 72..]),
+                        _ => text,
+                    };
+                    out.push((rel, text));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+    let (a, b) = (files(a)?, files(b)?);
+    if a.len() != b.len() {
+        return Ok(Some(format!("the file list ({} vs {} files)", a.len(), b.len())));
+    }
+    Ok(a.iter().zip(&b).find(|(x, y)| x != y).map(|(x, _)| x.0.clone()))
 }

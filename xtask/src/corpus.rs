@@ -1,9 +1,10 @@
-//! `cargo xtask corpus`: run the generator over every OpenAPI 3.0 document of the npm package
-//! `@readme/oas-examples` and `cargo check` every generated crate in one workspace.
+//! `cargo xtask corpus`: run the generator over every document of the npm package
+//! `@readme/oas-examples` (Swagger 2.0, OpenAPI 3.0 and 3.1) and `cargo check` every generated
+//! crate in one workspace.
 //!
 //! Each document either generates a crate that compiles or is refused with a located
-//! message; a panic or a crate that does not compile fails the run. The last line reads
-//! `N generated and compiled, M refused, P panicked`.
+//! message; a panic or a crate that does not compile fails the run. The last lines read, one
+//! per version, `<version>: N generated and compiled, M refused, P panicked`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,9 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 use crate::root;
+
+/// The directories of `@readme/oas-examples`, with the version their documents are written in.
+const VERSIONS: &[(&str, &str)] = &[("2.0", "Swagger 2.0"), ("3.0", "OpenAPI 3.0"), ("3.1", "OpenAPI 3.1")];
 
 enum Outcome {
     Generated { fallbacks: usize },
@@ -25,15 +29,22 @@ pub fn run(args: &[String]) -> Result<bool> {
     let examples = std::env::var_os("OAS_EXAMPLES")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join(".tools/node_modules/@readme/oas-examples"));
-    let dir = examples.join("3.0/json");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| {
-            format!("{} not found; install it with `npm install --prefix .tools @readme/oas-examples`", dir.display())
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    specs.sort();
+    let mut specs: Vec<(&str, PathBuf)> = Vec::new();
+    for (version, _) in VERSIONS {
+        let dir = examples.join(version).join("json");
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .with_context(|| {
+                format!(
+                    "{} not found; install it with `npm install --prefix .tools @readme/oas-examples`",
+                    dir.display()
+                )
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        found.sort();
+        specs.extend(found.into_iter().map(|p| (*version, p)));
+    }
     let work = root.join("target/corpus");
     if work.exists() {
         std::fs::remove_dir_all(&work)?;
@@ -42,8 +53,9 @@ pub fn run(args: &[String]) -> Result<bool> {
     let mut outcomes = BTreeMap::new();
     let mut members = Vec::new();
     std::panic::set_hook(Box::new(|_| {}));
-    for spec in &specs {
+    for (version, spec) in &specs {
         let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = format!("{version}/{stem}");
         let crate_name = format!("corpus-{}", stem.replace(|c: char| !c.is_ascii_alphanumeric(), "-").to_lowercase());
         let opts = cirqll_codegen::Options { crate_name: Some(crate_name.clone()), crate_version: "0.0.0".into() };
         let result = std::panic::catch_unwind(|| cirqll_codegen::generate_file(spec, &opts));
@@ -76,23 +88,26 @@ pub fn run(args: &[String]) -> Result<bool> {
         cargo_check(&work, args.iter().any(|a| a == "--verbose"))?
     };
 
-    let (mut ok, mut refused, mut panicked, mut broken) = (0, 0, 0, 0);
+    // Per version: generated and compiled, refused, panicked, generated but broken.
+    let mut counts: BTreeMap<&str, [usize; 4]> = VERSIONS.iter().map(|(v, _)| (*v, [0; 4])).collect();
     for ((stem, crate_name), outcome) in &outcomes {
+        let version = stem.split('/').next().unwrap_or_default();
+        let count = counts.entry(version).or_default();
         match outcome {
             Outcome::Generated { fallbacks } if failed.contains(crate_name) => {
-                broken += 1;
+                count[3] += 1;
                 println!("FAIL     {stem}: generated, but the crate does not compile ({fallbacks} fallbacks)");
             }
             Outcome::Generated { fallbacks } => {
-                ok += 1;
+                count[0] += 1;
                 println!("ok       {stem} ({fallbacks} fallbacks)");
             }
             Outcome::Refused(msg) => {
-                refused += 1;
+                count[1] += 1;
                 println!("refused  {stem}: {msg}");
             }
             Outcome::Panicked(msg) => {
-                panicked += 1;
+                count[2] += 1;
                 println!("PANIC    {stem}: {msg}");
             }
         }
@@ -100,10 +115,13 @@ pub fn run(args: &[String]) -> Result<bool> {
     if !args.iter().any(|a| a == "--keep") {
         let _ = std::fs::remove_dir_all(work.join("target"));
     }
-    if broken > 0 {
-        println!("{broken} generated but did not compile");
+    for (version, label) in VERSIONS {
+        let [ok, refused, panicked, broken] = counts.get(version).copied().unwrap_or_default();
+        let broken = if broken > 0 { format!(", {broken} generated but did not compile") } else { String::new() };
+        println!("{label}: {ok} generated and compiled, {refused} refused, {panicked} panicked{broken}");
     }
-    println!("{ok} generated and compiled, {refused} refused, {panicked} panicked");
+    let (panicked, broken): (usize, usize) =
+        counts.values().map(|c| (c[2], c[3])).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     Ok(panicked == 0 && broken == 0)
 }
 

@@ -1,11 +1,12 @@
 //! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask test`, `cargo xtask diff`,
-//! `cargo xtask corpus`, `cargo xtask bench`.
+//! `cargo xtask corpus`, `cargo xtask bench`, `cargo xtask audit`.
 //!
 //! `codegen` regenerates the checked-in client (`generated-client/` from `spec/cirqll.yaml`)
 //! and the golden fixture crates (`generator/tests/golden/<name>/` from
 //! `generator/tests/fixtures/<name>.yaml`). `--check` compares in memory and exits 1 with a
 //! unified diff and the command that fixes it.
 
+mod audit;
 mod bench;
 mod corpus;
 mod diff;
@@ -125,8 +126,9 @@ fn main() -> ExitCode {
         Some("test") => test::run_all(),
         Some("diff") => diff::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("audit") => audit::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | test | diff [--base REV] [--write] | corpus [--keep] [--verbose] | bench [--runs N] [--no-check] [--only NAME] [--no-runtime]>");
+            eprintln!("usage: cargo xtask <codegen [--check] | test | diff [--base REV] [--write] | corpus [--keep] [--verbose] | bench [--runs N] [--no-check] [--only NAME] [--no-runtime] | audit [ARGS] | audit --apply-overlay FILE>");
             return ExitCode::from(2);
         }
     };

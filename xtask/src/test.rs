@@ -4,10 +4,10 @@
 //! Redocly CLI, `@readme/oas-examples`; PyPI: openapi-spec-validator in a venv), then runs:
 //! formatting, clippy (all features, and default features on every target), the drift
 //! check, both spec validators, the whole test suite (including the Prism contract tests and
-//! the build-script example), a build of the client's examples, the build-script example's
-//! rebuild rule, the docs of the generator and the client with warnings as errors, the
-//! corpus, and `cargo publish --dry-run` of the generator and the client (both are packaged
-//! and built from the package, so a file missing from a package fails here).
+//! the build-script example), the examples (built, and the mock-based one run), the
+//! build-script example's rebuild rule, the docs of the generator and the client with warnings
+//! as errors, the corpus, and `cargo publish --dry-run` of the generator and the client (both
+//! are packaged and built from the package, so a file missing from a package fails here).
 
 use std::path::Path;
 use std::process::Command;
@@ -116,6 +116,20 @@ pub fn run_all() -> Result<bool> {
         "cargo clippy --all-targets -D warnings",
         cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
+    // A build script uses the generator without default features: no CLI, no audit stack.
+    run(
+        "cargo clippy -p cirqll-codegen --no-default-features -D warnings",
+        cargo().current_dir(&root).args([
+            "clippy",
+            "-p",
+            "cirqll-codegen",
+            "--lib",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     run(
         "cargo xtask codegen --check",
         Command::new(std::env::current_exe()?).current_dir(&root).args(["codegen", "--check"]),
@@ -140,7 +154,13 @@ pub fn run_all() -> Result<bool> {
             .env("PRISM", tools.join("node_modules/.bin/prism")),
     )?;
     run("cargo test -p cirqll --doc", cargo().current_dir(&root).args(["test", "-p", "cirqll", "--doc"]))?;
-    run("cargo build -p cirqll --examples", cargo().current_dir(&root).args(["build", "-p", "cirqll", "--examples"]))?;
+    // Examples are built as users build the crate (clippy above builds them with every
+    // feature); the mock-based one also runs: it is a downstream-style test.
+    run("cargo build --examples", cargo().current_dir(&root).args(["build", "--workspace", "--examples"]))?;
+    run(
+        "cargo run -p cirqll --example mock_test --features mock",
+        cargo().current_dir(&root).args(["run", "-p", "cirqll", "--example", "mock_test", "--features", "mock"]),
+    )?;
     step("build-script example reruns build.rs only when its spec changes", || build_script_reruns(&root))?;
     // Broken intra-doc links are errors; the example shows module-mode docs.
     run(

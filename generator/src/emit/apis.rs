@@ -39,13 +39,13 @@ pub fn tag_module(api: &Api, krate: &str, tag: &Tag) -> Vec<TokenStream> {
 }
 
 /// Arguments of the tag method: path parameters, required query/header parameters, body.
-fn is_argument(p: &Param) -> bool {
+pub(super) fn is_argument(p: &Param) -> bool {
     p.location == ParamLocation::Path || p.required
 }
 
 /// Whether an optional query parameter gets typed setters from the resource vocabulary
 /// (then its builder field is `Vec<String>`, or `Option<String>` for filters).
-fn is_typed(api: &Api, op: &Operation, p: &Param) -> bool {
+pub(super) fn is_typed(api: &Api, op: &Operation, p: &Param) -> bool {
     let Some(v) = op.query_vocabulary.map(|i| &api.query_vocabularies[i]) else {
         return false;
     };
@@ -140,9 +140,10 @@ fn operation(api: &Api, krate: &str, tag: &Tag, op: &Operation) -> (TokenStream,
             lines.push(String::new());
             lines.push(format!("Scopes: `{}`.", op.scopes.join("`, `")));
         }
-        if !op.error_statuses.is_empty() {
+        if !op.errors.is_empty() {
+            let statuses: Vec<&str> = op.errors.iter().map(|e| e.status.as_str()).collect();
             lines.push(String::new());
-            lines.push(format!("Errors: {}.", op.error_statuses.join(", ")));
+            lines.push(format!("Errors: {}.", statuses.join(", ")));
         }
         lines.extend(super::examples::operation_example(api, krate, tag, op).unwrap_or_default());
         plain(&lines)
@@ -320,15 +321,32 @@ fn typed_setter(
     }
 }
 
+/// The delimiter a form or multipart field's array is joined with, when it is joined.
+fn joined_with(body: &Body, wire: &str) -> Option<&'static str> {
+    body.joined.iter().find(|(field, _)| field == wire).map(|(_, d)| d.as_str())
+}
+
 /// Code that encodes `body` (a `&T`, or `Vec<u8>` for raw bodies) into a `Result<RequestBody, String>`.
 fn encode_body(api: &Api, body: &Body) -> TokenStream {
     match body.encoding {
         BodyEncoding::Json => quote! {
             ::serde_json::to_vec(body).map(crate::runtime::client::RequestBody::Json).map_err(|e| e.to_string())
         },
-        BodyEncoding::Form => quote! {
-            ::serde_urlencoded::to_string(body).map(crate::runtime::client::RequestBody::Form).map_err(|e| e.to_string())
-        },
+        BodyEncoding::Form => {
+            // Declared fields in their order, each with the delimiter of its joined arrays.
+            let fields = match &body.ty {
+                TypeRef::Named(id) => match &api.types[*id].kind {
+                    TypeKind::Struct(s) => s.fields.iter().map(|f| &f.name.wire).collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let fields = fields.into_iter().map(|wire| match joined_with(body, wire) {
+                Some(d) => quote!((#wire, ::std::option::Option::Some(#d))),
+                None => quote!((#wire, ::std::option::Option::None)),
+            });
+            quote!(crate::runtime::client::form_body(body, &[#(#fields),*]))
+        }
         BodyEncoding::Bytes => {
             let mt = &body.media_type;
             quote!(::std::result::Result::<_, ::std::string::String>::Ok(crate::runtime::client::RequestBody::Bytes(body, #mt)))
@@ -342,15 +360,26 @@ fn encode_body(api: &Api, body: &Body) -> TokenStream {
                     let parts = s.fields.iter().map(|f| {
                         let n = ident(&f.name.rust);
                         let wire = &f.name.wire;
-                        let value = if f.ty == TypeRef::Binary {
-                            quote!(crate::runtime::client::MultipartValue::File(v.0.clone()))
-                        } else {
-                            quote!(crate::runtime::client::MultipartValue::Text(crate::runtime::client::to_param(v)))
+                        let file = quote!(crate::runtime::client::MultipartValue::File);
+                        let text = quote!(crate::runtime::client::MultipartValue::Text);
+                        // Arrays are one part per item, unless joined into one text part.
+                        let push = match (&f.ty, joined_with(body, wire)) {
+                            (TypeRef::Binary, _) => quote!(parts.push((#wire.to_owned(), #file(v.0.clone())));),
+                            (TypeRef::Vec(item), _) if **item == TypeRef::Binary => {
+                                quote!(for item in v { parts.push((#wire.to_owned(), #file(item.0.clone()))); })
+                            }
+                            (TypeRef::Vec(_), Some(d)) => {
+                                quote!(parts.push((#wire.to_owned(), #text(crate::runtime::client::join_params(v, #d))));)
+                            }
+                            (TypeRef::Vec(_), None) => {
+                                quote!(for item in v { parts.push((#wire.to_owned(), #text(crate::runtime::client::to_param(item)))); })
+                            }
+                            _ => quote!(parts.push((#wire.to_owned(), #text(crate::runtime::client::to_param(v))));),
                         };
                         match (f.required, f.nullable) {
-                            (true, false) => quote! { { let v = &body.#n; parts.push((#wire.to_owned(), #value)); } },
-                            (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(v) = &body.#n { parts.push((#wire.to_owned(), #value)); } },
-                            (false, true) => quote! { if let ::std::option::Option::Some(::std::option::Option::Some(v)) = &body.#n { parts.push((#wire.to_owned(), #value)); } },
+                            (true, false) => quote! { { let v = &body.#n; #push } },
+                            (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(v) = &body.#n { #push } },
+                            (false, true) => quote! { if let ::std::option::Option::Some(::std::option::Option::Some(v)) = &body.#n { #push } },
                         }
                     });
                     quote! {{
@@ -369,7 +398,8 @@ fn encode_body(api: &Api, body: &Body) -> TokenStream {
 
 /// The body of `request_spec()`: the runtime's `RequestSpec::new`, then one runtime call per
 /// part of the path and per parameter (the code is the same for every operation, so it lives
-/// in `templates/runtime/client.rs`, compiled once, instead of in each builder).
+/// in `templates/runtime/client.rs`, compiled once, instead of in each builder). Array
+/// parameters take the `_list` calls with their delimiter.
 fn request_spec(api: &Api, op: &Operation) -> TokenStream {
     let mut calls = Vec::new();
     let mut rest = op.path.as_str();
@@ -382,7 +412,12 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         let name = &rest[start + 1..end];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name.wire == name) {
             let n = ident(&p.name.rust);
-            calls.push(quote!(spec.path_param(&self.#n);));
+            calls.push(if matches!(p.ty, TypeRef::Vec(_)) {
+                let delimiter = p.delimiter.as_str();
+                quote!(spec.path_list(&self.#n, #delimiter);)
+            } else {
+                quote!(spec.path_param(&self.#n);)
+            });
         }
         rest = &rest[end + 1..];
     }
@@ -396,30 +431,21 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         let typed_list = is_typed(api, op, p) && p.role != Some(QueryRole::Filter);
         let is_vec = matches!(p.ty, TypeRef::Vec(_));
         let explode = is_vec && p.explode;
+        let delimiter = p.delimiter.as_str();
         calls.push(match (is_argument(p) || typed_list, is_vec || typed_list) {
-            (true, true) => quote!(spec.query_list(#wire, &self.#n, #explode);),
+            (true, true) => quote!(spec.query_list(#wire, &self.#n, #explode, #delimiter);),
             (true, false) => quote!(spec.query(#wire, &self.#n);),
-            (false, true) => quote!(spec.query_list_opt(#wire, &self.#n, #explode);),
+            (false, true) => quote!(spec.query_list_opt(#wire, &self.#n, #explode, #delimiter);),
             (false, false) => quote!(spec.query_opt(#wire, &self.#n);),
         });
     }
-    for p in op.params.iter().filter(|p| p.location == ParamLocation::Header) {
-        let n = ident(&p.name.rust);
-        let wire = p.name.wire.to_ascii_lowercase();
-        calls.push(if is_argument(p) {
-            quote!(spec.header(#wire, &self.#n);)
-        } else {
-            quote!(spec.header_opt(#wire, &self.#n);)
-        });
+    // Required headers first, then the optional ones that are set.
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header);
+    for p in headers.clone().filter(|p| is_argument(p)).chain(headers.filter(|p| !is_argument(p))) {
+        calls.push(value_call(p, "header", &p.name.wire.to_ascii_lowercase()));
     }
     for p in op.params.iter().filter(|p| p.location == ParamLocation::Cookie) {
-        let n = ident(&p.name.rust);
-        let wire = &p.name.wire;
-        calls.push(if is_argument(p) {
-            quote!(spec.cookie(#wire, &self.#n);)
-        } else {
-            quote!(spec.cookie_opt(#wire, &self.#n);)
-        });
+        calls.push(value_call(p, "cookie", &p.name.wire));
     }
     if op.body.is_some() {
         calls.push(quote!(spec.body_from(&self.body)?;));
@@ -432,6 +458,20 @@ fn request_spec(api: &Api, op: &Operation) -> TokenStream {
         let #spec_mut spec = crate::runtime::client::RequestSpec::new(::reqwest::Method::#method, #server, #template, self.timeout);
         #(#calls)*
         ::std::result::Result::Ok(spec)
+    }
+}
+
+/// The runtime call adding a header or cookie parameter (`kind`) named `wire`: required or
+/// optional (`_opt`), one value or an array joined with its delimiter (`_list`).
+fn value_call(p: &Param, kind: &str, wire: &str) -> TokenStream {
+    let n = ident(&p.name.rust);
+    let list = matches!(p.ty, TypeRef::Vec(_));
+    let method = format_ident!("{kind}{}{}", if list { "_list" } else { "" }, if is_argument(p) { "" } else { "_opt" });
+    if list {
+        let delimiter = p.delimiter.as_str();
+        quote!(spec.#method(#wire, &self.#n, #delimiter);)
+    } else {
+        quote!(spec.#method(#wire, &self.#n);)
     }
 }
 
@@ -578,7 +618,7 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
 }
 
 /// The inclusive range of statuses a response key covers: `200`, `2XX`, or any 2xx.
-fn status_range(status: &str) -> (u16, u16) {
+pub(super) fn status_range(status: &str) -> (u16, u16) {
     if let Ok(code) = status.parse::<u16>() {
         return (code, code);
     }

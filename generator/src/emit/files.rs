@@ -6,7 +6,7 @@
 
 use askama::Template;
 
-use super::examples::sample_args;
+use super::examples::{mock_example, mock_list_example, sample_args, MockExample, MockListExample};
 use super::EmitOptions;
 use crate::error::{Error, Result};
 use crate::ir::*;
@@ -26,6 +26,8 @@ struct CargoToml {
     categories: String,
     uses_uuid: bool,
     full_serde_feature: &'static str,
+    crate_ident: String,
+    mock_feature: &'static str,
 }
 
 /// `Cargo.toml` of the generated crate. Package metadata comes from the spec's
@@ -46,6 +48,8 @@ pub fn cargo_toml(api: &Api, opts: &EmitOptions, uses_uuid: bool) -> Result<Stri
         categories: list(&meta.categories),
         uses_uuid,
         full_serde_feature: super::types::FULL_SERDE_FEATURE,
+        crate_ident: opts.crate_name.replace('-', "_"),
+        mock_feature: super::mock::MOCK_FEATURE,
     };
     view.render().map_err(|e| Error::Template { template: "Cargo.toml.j2".into(), message: e.to_string() })
 }
@@ -113,8 +117,13 @@ struct Readme {
     create: Option<BodyCallView>,
     update: Option<BodyCallView>,
     show: Option<CallView>,
+    /// Alias of a webhook's JSON payload, for the decoding example.
+    webhook: Option<String>,
     version: String,
     full_serde_feature: &'static str,
+    mock_feature: &'static str,
+    mock: Option<MockExample>,
+    mock_list: Option<MockListExample>,
 }
 
 /// `README.md` of the generated crate (also the crate's top-level rustdoc).
@@ -213,8 +222,16 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         create,
         update,
         show,
+        webhook: api
+            .webhooks
+            .iter()
+            .find(|w| w.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Json))
+            .map(|w| w.name.rust.clone()),
         version: opts.crate_version.clone(),
         full_serde_feature: super::types::FULL_SERDE_FEATURE,
+        mock_feature: super::mock::MOCK_FEATURE,
+        mock: mock_example(api, &krate),
+        mock_list: mock_list_example(api, &krate),
     };
     view.render().map_err(|e| Error::Template { template: "README.md.j2".into(), message: e.to_string() })
 }

@@ -8,8 +8,10 @@ mod apis;
 mod docs;
 mod examples;
 mod files;
+mod mock;
 mod query;
 mod types;
+mod webhooks;
 
 pub(crate) use types::FULL_SERDE_FEATURE;
 
@@ -47,6 +49,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("datetime.rs", include_str!("../../templates/runtime/datetime.rs")),
     ("error.rs", include_str!("../../templates/runtime/error.rs")),
     ("limiter.rs", include_str!("../../templates/runtime/limiter.rs")),
+    ("mock.rs", include_str!("../../templates/runtime/mock.rs")),
+    ("mock_wire.rs", include_str!("../../templates/runtime/mock_wire.rs")),
     ("pagination.rs", include_str!("../../templates/runtime/pagination.rs")),
     ("query.rs", include_str!("../../templates/runtime/query.rs")),
     ("response.rs", include_str!("../../templates/runtime/response.rs")),
@@ -61,11 +65,16 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// The types of one model file, with their ids, in id order.
+type Group<'a> = Vec<(TypeId, &'a TypeDef)>;
+
 /// One file rendered by a worker thread.
 enum Job<'a> {
-    /// The models of one group (module name, doc line, types in id order).
-    Models(&'a str, String, Vec<&'a TypeDef>),
+    /// The models of one group (module name, doc line, types with their ids, in id order).
+    Models(&'a str, String, Group<'a>),
     Tag(&'a Tag),
+    /// The tag's typed mock layer (`src/mock/<tag>.rs`, feature `mock`).
+    Mock(&'a Tag),
 }
 
 impl Job<'_> {
@@ -74,19 +83,27 @@ impl Job<'_> {
         match self {
             Job::Models(_, _, defs) => defs.len(),
             Job::Tag(tag) => tag.operations.len() * 4,
+            Job::Mock(tag) => tag.operations.len() * 2,
         }
     }
 
     /// Builds and prints the file, adding the time of each step to `spent` (emit, print).
     /// Items are parsed as they are built, so token streams never pile up for a whole file.
-    fn render(&self, api: &Api, krate: &str, header: &str, spent: &mut [Duration; 2]) -> Result<(String, String)> {
+    fn render(
+        &self,
+        api: &Api,
+        krate: &str,
+        header: &str,
+        payloads: &[Vec<String>],
+        spent: &mut [Duration; 2],
+    ) -> Result<(String, String)> {
         match self {
             Job::Models(module, doc, defs) => {
                 let mut file = ParsedFile::new(format!("src/models/{module}.rs"));
                 file.push(quote!(#![doc = #doc]), spent)?;
-                for def in defs {
+                for (id, def) in defs {
                     let start = Instant::now();
-                    let tokens = types::model(api, def);
+                    let tokens = types::model(api, def, &payloads[*id]);
                     spent[0] += start.elapsed();
                     file.push(tokens, spent)?;
                 }
@@ -100,6 +117,14 @@ impl Job<'_> {
                 for tokens in items {
                     file.push(tokens, spent)?;
                 }
+                file.print(header, spent)
+            }
+            Job::Mock(tag) => {
+                let mut file = ParsedFile::new(format!("src/mock/{}.rs", tag.mock_accessor));
+                let start = Instant::now();
+                let tokens = mock::tag_mock(api, tag);
+                spent[0] += start.elapsed();
+                file.push(tokens, spent)?;
                 file.print(header, spent)
             }
         }
@@ -146,6 +171,7 @@ fn render_parallel(
     jobs: &[Job<'_>],
     krate: &str,
     header: &str,
+    payloads: &[Vec<String>],
     spent: &mut [Duration; 2],
 ) -> Result<Vec<(String, String)>> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
@@ -157,7 +183,7 @@ fn render_parallel(
                     let mut done = Vec::new();
                     let mut spent = [Duration::ZERO; 2];
                     while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        done.push(job.render(api, krate, header, &mut spent)?);
+                        done.push(job.render(api, krate, header, payloads, &mut spent)?);
                     }
                     Ok::<_, Error>((done, spent))
                 })
@@ -242,15 +268,19 @@ fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Resul
     // Model and tag files are independent: render them on all cores. Token streams are not
     // `Send`, so each worker builds, parses and prints its own files; results are collected
     // into the ordered map, so the output does not depend on scheduling.
-    let mut groups: BTreeMap<&str, (Home, Vec<&TypeDef>)> = BTreeMap::new();
-    for def in &api.types {
-        groups.entry(def.module.as_str()).or_insert((def.home, Vec::new())).1.push(def);
+    let mut groups: BTreeMap<&str, (Home, Group)> = BTreeMap::new();
+    for (id, def) in api.types.iter().enumerate() {
+        groups.entry(def.module.as_str()).or_insert((def.home, Vec::new())).1.push((id, def));
     }
-    let mut jobs: Vec<Job> = api.tags.iter().map(Job::Tag).collect();
+    let payloads = webhooks::payload_notes(api);
+    let mut jobs: Vec<Job> = api.tags.iter().map(Job::Tag).chain(api.tags.iter().map(Job::Mock)).collect();
     for (module, (home, defs)) in &groups {
         let doc = match home {
             Home::Tag(i) => format!(" Types used by the operations tagged `{}` only.", api.tags[*i].name.wire),
             Home::Shared => " Types used by operations of several tags.".to_owned(),
+            Home::Webhooks => {
+                " Payloads the API sends to your server (webhooks); see `crate::webhooks`.".to_owned()
+            }
             Home::Other => {
                 " Types no request or success response uses: error bodies, payloads the API pushes, parts other schemas copy."
                     .to_owned()
@@ -261,7 +291,7 @@ fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Resul
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight()));
     let krate = opts.crate_name.replace('-', "_");
     spent[0] += serial.elapsed();
-    for (path, text) in render_parallel(api, &jobs, &krate, &header, spent)? {
+    for (path, text) in render_parallel(api, &jobs, &krate, &header, &payloads, spent)? {
         files.insert(path, text.into_bytes());
     }
     // The remaining files are small: the time of printing them counts as emitting.
@@ -320,6 +350,8 @@ fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Resul
         },
     )?;
 
+    rust("src/mock/mod.rs".into(), mock::mock_mod(api))?;
+
     let query = query::query_module(api);
     if let Some(q) = &query {
         rust(
@@ -336,7 +368,11 @@ fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Resul
             #o),
         )?;
     }
-    rust("src/lib.rs".into(), lib_rs(api, opts, query.is_some(), oauth.is_some()))?;
+    let has_webhooks = !api.webhooks.is_empty();
+    if has_webhooks {
+        rust("src/webhooks.rs".into(), webhooks::webhooks_module(api))?;
+    }
+    rust("src/lib.rs".into(), lib_rs(api, opts, query.is_some(), oauth.is_some(), has_webhooks))?;
 
     for (name, source) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}").into_bytes());
@@ -357,10 +393,7 @@ fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Resul
 }
 
 fn mentions_ref(r: &TypeRef, needle: &TypeRef) -> bool {
-    match r {
-        TypeRef::Vec(i) | TypeRef::Map(i) => mentions_ref(i, needle),
-        other => other == needle,
-    }
+    r == needle || r.parts().iter().any(|p| mentions_ref(p, needle))
 }
 
 fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
@@ -375,7 +408,7 @@ fn mentions(t: &TypeDef, needle: &TypeRef) -> bool {
     }
 }
 
-fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> TokenStream {
+fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool, has_webhooks: bool) -> TokenStream {
     let servers = &api.servers;
     let ua = format!("{}/{}", opts.crate_name, opts.crate_version);
     let rl = &api.rate_limit;
@@ -403,7 +436,13 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
             pub mod oauth;
         )
     });
+    let webhooks = has_webhooks.then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     let title = format!(" Server URLs of {} (index 0 is the default base URL).", api.title);
+    let mock_feature = mock::MOCK_FEATURE;
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -416,6 +455,9 @@ fn lib_rs(api: &Api, opts: &EmitOptions, has_query: bool, has_oauth: bool) -> To
         #query
         #oauth
         pub mod runtime;
+        #webhooks
+        #[cfg(feature = #mock_feature)]
+        pub mod mock;
 
         pub use runtime::client::{Client, ClientBuilder};
         pub use runtime::datetime::DateTime;

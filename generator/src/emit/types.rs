@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, plain};
 use super::ident;
 use crate::ir::*;
 use crate::naming::reserved;
@@ -23,6 +23,7 @@ pub fn rust_type(api: &Api, t: &TypeRef) -> TokenStream {
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::Binary => quote!(crate::runtime::serde_helpers::Binary),
+        TypeRef::Base64 => quote!(crate::runtime::serde_helpers::Base64),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Named(id) => {
             let name = ident(&api.types[*id].name.rust);
@@ -36,23 +37,31 @@ pub fn rust_type(api: &Api, t: &TypeRef) -> TokenStream {
             let inner = rust_type(api, inner);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+        TypeRef::Tuple(elements) => {
+            let elements = elements.iter().map(|e| rust_type(api, e));
+            quote!((#(#elements,)*))
+        }
     }
 }
 
 /// Whether values of `t` have a `Default`.
 fn has_default(t: &TypeRef) -> bool {
-    matches!(
-        t,
-        TypeRef::String
-            | TypeRef::Bool
-            | TypeRef::Int(_)
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::Json
-            | TypeRef::Vec(_)
-            | TypeRef::Map(_)
-            | TypeRef::Binary
-    )
+    match t {
+        TypeRef::Tuple(elements) => elements.iter().all(has_default),
+        _ => matches!(
+            t,
+            TypeRef::String
+                | TypeRef::Bool
+                | TypeRef::Int(_)
+                | TypeRef::F32
+                | TypeRef::F64
+                | TypeRef::Json
+                | TypeRef::Vec(_)
+                | TypeRef::Map(_)
+                | TypeRef::Binary
+                | TypeRef::Base64
+        ),
+    }
 }
 
 /// Whether `t` can derive `Eq`/`Hash` (no floats, no JSON values).
@@ -62,7 +71,7 @@ fn is_eq(api: &Api, t: &TypeRef, depth: usize) -> bool {
     }
     match t {
         TypeRef::F32 | TypeRef::F64 | TypeRef::Json => false,
-        TypeRef::Vec(i) | TypeRef::Map(i) => is_eq(api, i, depth + 1),
+        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Tuple(_) => t.parts().iter().all(|p| is_eq(api, p, depth + 1)),
         TypeRef::Named(id) => matches!(api.types[*id].kind, TypeKind::Enum(_)),
         _ => true,
     }
@@ -107,10 +116,14 @@ fn serde_gate(needed: bool) -> Option<TokenStream> {
     (!needed).then(|| quote!(#[cfg(feature = #FULL_SERDE_FEATURE)]))
 }
 
-/// The source of one model file.
-pub fn model(api: &Api, def: &TypeDef) -> TokenStream {
+/// The source of one model, its doc comment followed by `notes` (one paragraph each).
+pub fn model(api: &Api, def: &TypeDef, notes: &[String]) -> TokenStream {
     let name = ident(&def.name.rust);
-    let docs = doc_attrs(&def.docs, &format!("`{}`", def.name.wire));
+    let mut docs = doc_attrs(&def.docs, &format!("`{}`", def.name.wire));
+    for note in notes {
+        let lines = plain(&[String::new(), note.clone()]);
+        docs = quote!(#docs #lines);
+    }
     match &def.kind {
         TypeKind::Struct(s) => struct_def(api, &name, docs, s, def.wire_use),
         // Enums are small and also travel as parameters and filter values: both impls, always.

@@ -12,6 +12,7 @@
 pub mod openapi31;
 mod origin;
 pub mod swagger2;
+pub mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -159,7 +160,7 @@ fn is_json(text: &str) -> bool {
 pub fn check_shape(spec: &LoadedSpec, bytes: &[u8]) -> Result<()> {
     // Fast path: read the typed document from the tree already parsed.
     if <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&spec.raw).is_ok() {
-        return Ok(());
+        return openapi31::check_path_items_shape(spec);
     }
     let (path, raw) = (spec.file.as_path(), &spec.raw);
     if spec.version != SpecVersion::OpenApi30 {

@@ -38,19 +38,25 @@ impl Origin {
     /// The pointer in the original document of the converted tree's node at `pointer`: the
     /// longest recorded prefix is rewritten, the rest of the pointer kept.
     pub fn original(&self, pointer: &str) -> String {
-        if self.rewrites.is_empty() {
-            return pointer.to_owned();
+        rewrite_prefix(&self.rewrites, pointer)
+    }
+}
+
+/// `pointer` with its longest prefix that is a key of `map` (whole segments only) replaced by
+/// that key's value; unchanged when no prefix is a key.
+pub(crate) fn rewrite_prefix(map: &BTreeMap<String, String>, pointer: &str) -> String {
+    if map.is_empty() {
+        return pointer.to_owned();
+    }
+    let mut end = pointer.len();
+    loop {
+        let prefix = &pointer[..end];
+        if let Some(replacement) = map.get(prefix) {
+            return format!("{replacement}{}", &pointer[end..]);
         }
-        let mut end = pointer.len();
-        loop {
-            let prefix = &pointer[..end];
-            if let Some(original) = self.rewrites.get(prefix) {
-                return format!("{original}{}", &pointer[end..]);
-            }
-            match prefix.rfind('/') {
-                Some(slash) => end = slash,
-                None => return pointer.to_owned(),
-            }
+        match prefix.rfind('/') {
+            Some(slash) => end = slash,
+            None => return pointer.to_owned(),
         }
     }
 }

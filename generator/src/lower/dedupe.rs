@@ -91,9 +91,17 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
                 remap_ref(t, &remap);
             }
         }
+        for e in &mut op.errors {
+            if let Some(t) = &mut e.ty {
+                remap_ref(t, &remap);
+            }
+        }
         if let Some(p) = &mut op.pagination {
             remap_ref(&mut p.item, &remap);
         }
+    }
+    for b in api.webhooks.iter_mut().filter_map(|w| w.body.as_mut()) {
+        remap_ref(&mut b.ty, &remap);
     }
     for v in &mut api.query_vocabularies {
         remap(&mut v.full_type);
@@ -104,8 +112,7 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
 fn remap_ref(t: &mut TypeRef, remap: &impl Fn(&mut TypeId)) {
     match t {
         TypeRef::Named(id) => remap(id),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => remap_ref(inner, remap),
-        _ => {}
+        other => other.parts_mut().iter_mut().for_each(|p| remap_ref(p, remap)),
     }
 }
 
@@ -184,6 +191,16 @@ fn ref_key(k: &mut String, t: &TypeRef, rep: &[TypeId]) {
             k.push('{');
             ref_key(k, i, rep);
             k.push('}');
+        }
+        TypeRef::Tuple(elements) => {
+            k.push('(');
+            for (i, t) in elements.iter().enumerate() {
+                if i > 0 {
+                    k.push(',');
+                }
+                ref_key(k, t, rep);
+            }
+            k.push(')');
         }
         other => {
             let _ = write!(k, "{other:?}");

@@ -156,6 +156,7 @@ impl<'a> Lowerer<'a> {
             },
             TypeRef::Vec(inner) => TypeRef::Vec(Box::new(self.partial_ref(inner, memo))),
             TypeRef::Map(inner) => TypeRef::Map(Box::new(self.partial_ref(inner, memo))),
+            TypeRef::Tuple(elements) => TypeRef::Tuple(elements.iter().map(|e| self.partial_ref(e, memo)).collect()),
             other => other.clone(),
         }
     }

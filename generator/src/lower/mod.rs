@@ -13,6 +13,7 @@ mod extensions;
 mod operations;
 mod schemas;
 mod settle;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,15 +29,19 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.register_components();
     cx.lower_components()?;
     let mut tags = cx.lower_operations()?;
-    cx.settle_directions(&mut tags);
+    let webhooks = cx.lower_webhooks()?;
+    settle::untag_unions(&mut cx.types);
+    cx.settle_directions(&mut tags, &webhooks);
     cx.settle_recursion();
     let mut api = Api {
         title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
         version: str_at(&spec.raw, "/info/version").unwrap_or("0.0.0").to_owned(),
-        description: str_at(&spec.raw, "/info/description").map(str::to_owned),
+        // 3.1's one-line `info.summary` stands in for a missing description.
+        description: str_at(&spec.raw, "/info/description").or(str_at(&spec.raw, "/info/summary")).map(str::to_owned),
         servers: cx.servers.clone(),
         types: std::mem::take(&mut cx.types),
         tags,
+        webhooks,
         oauth2: cx.oauth2(),
         datetime_format: str_at(&spec.raw, "/x-datetime-format").map(str::to_owned),
         rate_limit: cx.rate_limit(),
@@ -181,6 +186,21 @@ pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
     v.pointer(pointer).and_then(Value::as_str)
 }
 
+/// Docs of a node reached through a `$ref` (`reference`, which may be `target` itself): a
+/// `summary` or `description` beside the reference (OpenAPI 3.1) overrides the target's.
+pub(crate) fn docs_through_ref(reference: &Value, target: &Value) -> Docs {
+    let mut docs = docs_of(target);
+    if reference.get("$ref").is_some() {
+        if let Some(summary) = reference.get("summary").and_then(Value::as_str) {
+            docs.summary = Some(summary.to_owned());
+        }
+        if let Some(description) = reference.get("description").and_then(Value::as_str) {
+            docs.description = Some(description.to_owned());
+        }
+    }
+    docs
+}
+
 /// Docs of a schema-like node: title/summary, description, constraints, provenance.
 ///
 /// One pass over the node's keys (this runs for every schema and property of the spec, and
@@ -189,8 +209,9 @@ pub(crate) fn docs_of(v: &Value) -> Docs {
     let Some(node) = v.as_object() else { return Docs::default() };
     let (mut title, mut summary, mut description) = (None, None, None);
     let (mut provenance, mut note) = (None, None);
-    // minLength, maxLength, minimum, maximum, pattern, format, default, readOnly, writeOnly.
-    let mut constraint: [Option<&Value>; 9] = [None; 9];
+    // minLength, maxLength, minimum, maximum, pattern, format, default, readOnly, writeOnly,
+    // exclusiveMinimum, exclusiveMaximum.
+    let mut constraint: [Option<&Value>; 11] = [None; 11];
     let mut deprecated = false;
     for (key, value) in node {
         match key.as_str() {
@@ -209,6 +230,8 @@ pub(crate) fn docs_of(v: &Value) -> Docs {
             "default" => constraint[6] = Some(value),
             "readOnly" => constraint[7] = Some(value),
             "writeOnly" => constraint[8] = Some(value),
+            "exclusiveMinimum" => constraint[9] = Some(value),
+            "exclusiveMaximum" => constraint[10] = Some(value),
             _ => {}
         }
     }
@@ -220,11 +243,20 @@ pub(crate) fn docs_of(v: &Value) -> Docs {
         provenance: None,
         deprecated,
     };
-    if provenance == Some("inferred") {
-        docs.provenance = Some(format!("Inferred: {}", note.unwrap_or("not confirmed by the API docs")));
+    match provenance {
+        Some("inferred") => {
+            docs.provenance = Some(format!("Inferred: {}", note.unwrap_or("not confirmed by the API docs")))
+        }
+        // Not in the docs, but confirmed by the API's responses (`cirqll-codegen audit`).
+        Some("observed") => {
+            docs.provenance = Some(format!("Observed: {}", note.unwrap_or("seen in the API's responses")))
+        }
+        _ => {}
     }
     let num = |x: &Value| x.as_f64().map(|f| if f.fract() == 0.0 { format!("{}", f as i64) } else { f.to_string() });
-    let [min_len, max_len, minimum, maximum, pattern, format, default, read_only, write_only] = constraint;
+    let [min_len, max_len, minimum, maximum, pattern, format, default, read_only, write_only, exclusive_min, exclusive_max] =
+        constraint;
+    let flag = |x: Option<&Value>| x.and_then(Value::as_bool) == Some(true);
     if let Some(m) = min_len.and_then(Value::as_u64) {
         docs.constraints.push(format!("at least {m} characters"));
     }
@@ -232,10 +264,10 @@ pub(crate) fn docs_of(v: &Value) -> Docs {
         docs.constraints.push(format!("at most {m} characters"));
     }
     if let Some(m) = minimum.and_then(num) {
-        docs.constraints.push(format!("minimum {m}"));
+        docs.constraints.push(if flag(exclusive_min) { format!("greater than {m}") } else { format!("minimum {m}") });
     }
     if let Some(m) = maximum.and_then(num) {
-        docs.constraints.push(format!("maximum {m}"));
+        docs.constraints.push(if flag(exclusive_max) { format!("less than {m}") } else { format!("maximum {m}") });
     }
     if let Some(p) = pattern.and_then(Value::as_str) {
         docs.constraints.push(format!("pattern `{p}`"));
@@ -246,10 +278,10 @@ pub(crate) fn docs_of(v: &Value) -> Docs {
     if let Some(d) = default {
         docs.constraints.push(format!("default `{d}`"));
     }
-    if read_only.and_then(Value::as_bool) == Some(true) {
+    if flag(read_only) {
         docs.constraints.push("read-only".into());
     }
-    if write_only.and_then(Value::as_bool) == Some(true) {
+    if flag(write_only) {
         docs.constraints.push("write-only".into());
     }
     docs

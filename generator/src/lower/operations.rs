@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{docs_of, Lowerer};
+use super::{docs_of, docs_through_ref, Lowerer};
 use crate::error::{pointer_segment, Result};
 use crate::ir::*;
 
@@ -25,6 +25,8 @@ impl<'a> Lowerer<'a> {
                             api_type: String::new(),
                             docs: docs_of(t),
                             operations: Vec::new(),
+                            mock_accessor: String::new(),
+                            mock_type: String::new(),
                         });
                     }
                 }
@@ -56,6 +58,8 @@ impl<'a> Lowerer<'a> {
                         api_type: String::new(),
                         docs: Docs::default(),
                         operations: vec![operation],
+                        mock_accessor: String::new(),
+                        mock_type: String::new(),
                     }),
                 }
             }
@@ -101,16 +105,17 @@ impl<'a> Lowerer<'a> {
             let Some(list) = list.and_then(Value::as_array) else {
                 continue;
             };
-            for (i, p) in list.iter().enumerate() {
+            for (i, reference) in list.iter().enumerate() {
                 let pptr = format!("{ptr}/{i}");
-                let (p, pptr) = self.deref(p, &pptr);
+                let (p, pptr) = self.deref(reference, &pptr);
                 let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
                 let loc = p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
                 if seen.contains(&(name.clone(), loc.clone())) {
                     continue;
                 }
                 seen.push((name.clone(), loc.clone()));
-                if let Some(param) = self.param(p, &pptr, &op_name, &name, &loc)? {
+                if let Some(mut param) = self.param(p, &pptr, &op_name, &name, &loc)? {
+                    param.docs = docs_through_ref(reference, p);
                     params.push(param);
                 }
             }
@@ -125,12 +130,15 @@ impl<'a> Lowerer<'a> {
                     ty: TypeRef::String,
                     required: true,
                     explode: false,
+                    delimiter: Delimiter::Comma,
                     docs: Docs {
                         description: Some("Path parameter not declared in the spec.".into()),
                         ..Docs::default()
                     },
                     role: None,
                     raw_setter: String::new(),
+                    mock_matcher: String::new(),
+                    mock_contains: String::new(),
                 });
                 self.fallback(op_ptr, format!("path parameter `{name}` is not declared; typed as a string"));
             }
@@ -146,7 +154,7 @@ impl<'a> Lowerer<'a> {
             Some(b) => self.body(b, &format!("{op_ptr}/requestBody"), &op_name)?,
             None => None,
         };
-        let (success, error_statuses) = self.responses(op, op_ptr, &op_name)?;
+        let (success, errors) = self.responses(op, op_ptr, &op_name)?;
         let mut name = Name::wire(op_name);
         if let Some(rust) = op.get("x-rust-name").and_then(Value::as_str) {
             name.rust = rust.to_owned();
@@ -162,10 +170,11 @@ impl<'a> Lowerer<'a> {
             params,
             body,
             success,
-            error_statuses,
+            errors,
             pagination: None,
             query_vocabulary: None,
             scopes: scopes_of(op),
+            mock_marker: String::new(),
         };
         self.attach_extensions(&mut operation, op, op_ptr)?;
         Ok(operation)
@@ -210,10 +219,17 @@ impl<'a> Lowerer<'a> {
         let style = p.get("style").and_then(Value::as_str).unwrap_or(
             if location == ParamLocation::Query || location == ParamLocation::Cookie { "form" } else { "simple" },
         );
-        let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
-        if !matches!(style, "form" | "simple") {
-            self.fallback(ptr, format!("parameter style `{style}` is sent as style form"));
-        }
+        // Swagger 2.0's `collectionFormat` where 3.0 has no style for it (tsv; ssv and pipes in
+        // paths and headers) arrives as `x-collectionFormat`, and wins over the style.
+        let (explode, delimiter) = match p.get("x-collectionFormat") {
+            Some(format) => self.collection_format(format, &format!("{ptr}/x-collectionFormat")),
+            None => {
+                if !matches!(style, "form" | "simple" | "spaceDelimited" | "pipeDelimited") {
+                    self.fallback(ptr, format!("parameter style `{style}` is sent as style form"));
+                }
+                (p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
+            }
+        };
         let role = match p.get("x-query-role").and_then(Value::as_str) {
             None => None,
             Some("with") => Some(QueryRole::With),
@@ -242,14 +258,18 @@ impl<'a> Lowerer<'a> {
             ty,
             required: location == ParamLocation::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
             explode,
+            delimiter,
             docs: docs_of(p),
             role,
             raw_setter: String::new(),
+            mock_matcher: String::new(),
+            mock_contains: String::new(),
         }))
     }
 
-    fn body(&mut self, b: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
-        let (b, ptr) = self.deref(b, ptr);
+    /// The request body of an operation (or webhook) named `op`, which names inline types.
+    pub(crate) fn body(&mut self, reference: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
+        let (b, ptr) = self.deref(reference, ptr);
         let Some(content) = b.get("content").and_then(Value::as_object) else {
             return Ok(None);
         };
@@ -286,16 +306,76 @@ impl<'a> Lowerer<'a> {
             (BodyEncoding::Form, _) => TypeRef::Map(Box::new(TypeRef::String)),
             (_, ty) => ty,
         };
+        let joined = match encoding {
+            BodyEncoding::Form | BodyEncoding::Multipart => self.joined_fields(media, &sptr, encoding),
+            BodyEncoding::Json | BodyEncoding::Bytes => Vec::new(),
+        };
         Ok(Some(Body {
             media_type: media_type.clone(),
             encoding,
             ty,
+            joined,
             required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
-            docs: docs_of(b),
+            docs: docs_through_ref(reference, b),
         }))
     }
 
-    fn responses(&mut self, op: &'a Value, op_ptr: &str, op_name: &str) -> Result<(Vec<SuccessResponse>, Vec<String>)> {
+    /// The fields of a form or multipart body whose arrays are joined into one value, from the
+    /// media type's `encoding`: `style`/`explode` (urlencoded only, as OpenAPI says) or
+    /// `x-collectionFormat` (either).
+    fn joined_fields(&mut self, media: &Value, schema_ptr: &str, encoding: BodyEncoding) -> Vec<(String, Delimiter)> {
+        let mut joined = Vec::new();
+        let Some(fields) = media.get("encoding").and_then(Value::as_object) else { return joined };
+        let base = schema_ptr.trim_end_matches("/schema");
+        for (field, enc) in fields {
+            let (explode, delimiter) = match (enc.get("x-collectionFormat"), encoding) {
+                (Some(format), _) => self.collection_format(
+                    format,
+                    &format!("{base}/encoding/{}/x-collectionFormat", pointer_segment(field)),
+                ),
+                (None, BodyEncoding::Form) => {
+                    let style = enc.get("style").and_then(Value::as_str).unwrap_or("form");
+                    if !matches!(style, "form" | "spaceDelimited" | "pipeDelimited") {
+                        let at = format!("{base}/encoding/{}", pointer_segment(field));
+                        self.fallback(&at, format!("form field style `{style}` is sent as style form"));
+                    }
+                    (enc.get("explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
+                }
+                (None, _) => continue,
+            };
+            if !explode {
+                joined.push((field.clone(), delimiter));
+            }
+        }
+        joined
+    }
+
+    /// `(explode, delimiter)` of a Swagger 2.0 `collectionFormat` carried as `x-collectionFormat`.
+    fn collection_format(&mut self, format: &Value, ptr: &str) -> (bool, Delimiter) {
+        match format.as_str() {
+            Some("csv") => (false, Delimiter::Comma),
+            Some("ssv") => (false, Delimiter::Space),
+            Some("tsv") => (false, Delimiter::Tab),
+            Some("pipes") => (false, Delimiter::Pipe),
+            Some("multi") => (true, Delimiter::Comma),
+            _ => {
+                self.fallback(
+                    ptr,
+                    format!("x-collectionFormat {format} is not csv, ssv, tsv, pipes or multi; sent as csv"),
+                );
+                (false, Delimiter::Comma)
+            }
+        }
+    }
+
+    /// Success responses (sorted by status) and error responses (in spec order). `default`
+    /// is the success when no 2xx/3xx is declared, else an error.
+    fn responses(
+        &mut self,
+        op: &'a Value,
+        op_ptr: &str,
+        op_name: &str,
+    ) -> Result<(Vec<SuccessResponse>, Vec<ErrorResponse>)> {
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut default = None;
@@ -309,21 +389,21 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let first = status.chars().next().unwrap_or('5');
+            let ty = self.response_type(resp, &rptr, &format!("{op_name}.response{status}"))?;
             if first == '2' || first == '3' {
-                let ty = self.response_type(resp, &rptr, &format!("{op_name}.response{status}"))?;
-                let (resp, _) = self.deref(resp, &rptr);
+                let (target, _) = self.deref(resp, &rptr);
                 success.push(SuccessResponse {
                     status: status.clone(),
                     ty,
-                    description: resp.get("description").and_then(Value::as_str).map(str::to_owned),
+                    description: docs_through_ref(resp, target).description,
                     variant: String::new(),
                 });
             } else {
-                errors.push(status.clone());
+                errors.push(ErrorResponse { status: status.clone(), ty });
             }
         }
-        if success.is_empty() {
-            if let Some((resp, rptr)) = default {
+        if let Some((resp, rptr)) = default {
+            if success.is_empty() {
                 let ty = self.response_type(resp, &rptr, &format!("{op_name}.response"))?;
                 success.push(SuccessResponse {
                     status: "default".into(),
@@ -331,9 +411,10 @@ impl<'a> Lowerer<'a> {
                     description: None,
                     variant: String::new(),
                 });
+            } else {
+                let ty = self.response_type(resp, &rptr, &format!("{op_name}.error"))?;
+                errors.push(ErrorResponse { status: "default".into(), ty });
             }
-        } else if default.is_some() {
-            errors.push("default".into());
         }
         success.sort_by(|a, b| a.status.cmp(&b.status));
         Ok((success, errors))
@@ -361,12 +442,22 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The delimiter of a non-exploded array in `style`.
+fn style_delimiter(style: &str) -> Delimiter {
+    match style {
+        "spaceDelimited" => Delimiter::Space,
+        "pipeDelimited" => Delimiter::Pipe,
+        _ => Delimiter::Comma,
+    }
+}
+
 /// A body sent as opaque bytes (the fallback for shapes a form encoding cannot carry).
 fn raw_body(media_type: &str, b: &Value) -> Body {
     Body {
         media_type: media_type.to_owned(),
         encoding: BodyEncoding::Bytes,
         ty: TypeRef::Binary,
+        joined: Vec::new(),
         required: true,
         docs: docs_of(b),
     }

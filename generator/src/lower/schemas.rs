@@ -63,6 +63,18 @@ impl<'a> Lowerer<'a> {
     /// The kind of a schema that needs a named type (object, enum, union), or `None` for
     /// schemas that are plain type references (primitives, arrays, maps, `$ref`s).
     fn named_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeKind>> {
+        let is_union = ["oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some());
+        if schema.get("discriminator").is_some()
+            && !is_union
+            && schema.get("$ref").is_none()
+            && schema.get("enum").is_none()
+        {
+            // Swagger 2.0 inheritance (and its 3.0 spelling): subtypes `allOf` the base.
+            self.fallback(
+                &format!("{ptr}/discriminator"),
+                "discriminator without oneOf/anyOf: the schemas extending this one are separate types, and this one decodes its own fields only",
+            );
+        }
         match shape(schema) {
             None => Ok(None),
             Some(Shape::Enum(values)) => Ok(Some(self.enum_kind(values, schema, ptr))),
@@ -153,12 +165,18 @@ impl<'a> Lowerer<'a> {
         }
         let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
         let ty = schema.get("type").and_then(Value::as_str);
+        if let Some(prefix) = schema.get("prefixItems").and_then(Value::as_array) {
+            if matches!(ty, Some("array") | None) {
+                return self.tuple(schema, prefix, ptr, hint);
+            }
+        }
         Ok(match ty {
             Some("string") => match format {
                 "date-time" => TypeRef::DateTime,
                 "date" => TypeRef::Date,
                 "uuid" => TypeRef::Uuid,
                 "binary" => TypeRef::Binary,
+                "byte" => TypeRef::Base64,
                 _ => TypeRef::String,
             },
             Some("integer") => TypeRef::Int(match format {
@@ -201,11 +219,51 @@ impl<'a> Lowerer<'a> {
                     &format!("{hint}.value"),
                 )?)),
             },
+            Some("null") => {
+                self.fallback(ptr, "`type: null` (always null) typed as serde_json::Value");
+                TypeRef::Json
+            }
             Some(other) => {
                 self.fallback(ptr, format!("unknown type `{other}` typed as serde_json::Value"));
                 TypeRef::Json
             }
         })
+    }
+
+    /// An array with `prefixItems` (OpenAPI 3.1): a tuple when no further items are allowed
+    /// (`items: false`, which the load stage turns into `maxItems`), else a `Vec`.
+    fn tuple(&mut self, schema: &'a Value, prefix: &'a [Value], ptr: &str, hint: &str) -> Result<TypeRef> {
+        let n = prefix.len();
+        let closed = schema.get("maxItems").and_then(Value::as_u64) == Some(n as u64);
+        // Rust's tuples implement the std and serde traits up to 12 elements.
+        if closed && (1..=12).contains(&n) {
+            let mut elements = Vec::with_capacity(n);
+            for (i, element) in prefix.iter().enumerate() {
+                elements.push(self.type_ref(element, &format!("{ptr}/prefixItems/{i}"), &format!("{hint}.item{i}"))?);
+            }
+            if schema.get("minItems").and_then(Value::as_u64) != Some(n as u64) {
+                let what =
+                    format!("prefixItems without `minItems: {n}`: a tuple of {n}, so a shorter array fails to decode");
+                self.fallback(ptr, what);
+            }
+            return Ok(TypeRef::Tuple(elements));
+        }
+        // Not a tuple: a `Vec`, exact when every element has the schema of the further items.
+        let items = schema.get("items").unwrap_or(&Value::Null);
+        if prefix.iter().all(|p| p == items || (items.is_null() && p.as_object().is_some_and(|o| o.is_empty()))) {
+            return match schema.get("items") {
+                Some(items) => Ok(TypeRef::Vec(Box::new(self.type_ref(
+                    items,
+                    &format!("{ptr}/items"),
+                    &format!("{hint}.item"),
+                )?))),
+                None => Ok(TypeRef::Vec(Box::new(TypeRef::Json))),
+            };
+        }
+        let why =
+            if closed { format!("a tuple of {n} elements") } else { "an open tuple (no `items: false`)".to_owned() };
+        self.fallback(ptr, format!("prefixItems: {why} typed as Vec<serde_json::Value>"));
+        Ok(TypeRef::Vec(Box::new(TypeRef::Json)))
     }
 
     fn enum_kind(&mut self, values: &[Value], schema: &Value, ptr: &str) -> TypeKind {
@@ -250,22 +308,41 @@ impl<'a> Lowerer<'a> {
             }
             let vptr = format!("{ptr}/{key}/{i}");
             let ty = self.type_ref(v, &vptr, &format!("{hint}.variant{i}"))?;
-            let target = v.get("$ref").and_then(Value::as_str).and_then(|r| crate::reference::pointer(r).ok());
-            let wire = match target {
-                Some(p) => mapping.get(&p).cloned().unwrap_or_else(|| {
-                    crate::reference::component(&p, "schemas").unwrap_or_else(|| format!("variant{i}"))
+            // The tag: the mapping's, else the value the variant fixes for the property (3.1's
+            // `const`), else the schema name (OpenAPI's implicit mapping).
+            let reference = v.get("$ref").and_then(Value::as_str);
+            let target = reference.and_then(|r| crate::reference::pointer(r).ok());
+            let mapped = target.as_ref().and_then(|p| mapping.get(p).cloned());
+            let fixed = || discriminator.as_deref().and_then(|p| self.fixed_tag(v, p, 0));
+            let wire = match mapped {
+                Some(tag) => tag,
+                None => fixed().unwrap_or_else(|| match &target {
+                    Some(p) => crate::reference::component(p, "schemas").unwrap_or_else(|| format!("variant{i}")),
+                    None if reference.is_some() => format!("variant{i}"),
+                    None => variant_hint(&ty, i),
                 }),
-                None => variant_hint(&ty, i),
             };
             variants.push(UnionVariant { name: Name::wire(wire), ty, boxed: false });
         }
-        // An internally tagged union needs every variant to be an object carrying the tag.
-        let tagged = discriminator.filter(|_| {
-            variants
-                .iter()
-                .all(|v| matches!(&v.ty, TypeRef::Named(id) if matches!(self.types[*id].kind, TypeKind::Struct(_))))
-        });
-        Ok(TypeKind::Union(Union { variants, discriminator: tagged }))
+        // Whether every variant is an object that can carry the tag is known once every
+        // component is lowered: `settle::untag_unions` decides.
+        Ok(TypeKind::Union(Union { variants, discriminator }))
+    }
+
+    /// The value a union variant fixes for the discriminator `property` (a `const`, which the
+    /// load stage made a one-value `enum`), looking through `$ref`s and `allOf` members.
+    fn fixed_tag(&self, variant: &'a Value, property: &str, depth: usize) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let (variant, _) = self.deref(variant, "#");
+        if let Some(prop) = variant.get("properties").and_then(|p| p.get(property)) {
+            let (prop, _) = self.deref(prop, "#");
+            if let Some([Value::String(tag)]) = prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+                return Some(tag.clone());
+            }
+        }
+        variant.get("allOf")?.as_array()?.iter().find_map(|member| self.fixed_tag(member, property, depth + 1))
     }
 
     /// An object schema, with `allOf` members merged into one field list.

@@ -8,14 +8,19 @@ use super::Lowerer;
 use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
-    /// Removes `writeOnly` fields from types the server sends and `readOnly` fields from types
-    /// the client sends. A type used both ways keeps its name for the response view and gets
-    /// a request twin (`<Name>.request`) used by request bodies that name it directly.
-    pub(crate) fn settle_directions(&mut self, tags: &mut [Tag]) {
+    /// Removes `writeOnly` fields from types the server sends (responses, webhook payloads) and
+    /// `readOnly` fields from types the client sends. A type used both ways keeps its name for
+    /// the response view and gets a request twin (`<Name>.request`) used by request bodies that
+    /// name it directly.
+    pub(crate) fn settle_directions(&mut self, tags: &mut [Tag], webhooks: &[Webhook]) {
         let ops = || tags.iter().flat_map(|t| t.operations.iter());
         let req_roots: Vec<TypeId> = ops().filter_map(|o| o.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
-        let resp_roots: Vec<TypeId> =
-            ops().flat_map(|o| o.success.iter()).filter_map(|s| s.ty.as_ref()).flat_map(named_in).collect();
+        // Error bodies and webhook payloads come from the server too.
+        let resp_roots: Vec<TypeId> = ops()
+            .flat_map(|o| o.success.iter().filter_map(|s| s.ty.as_ref()).chain(o.error_types()))
+            .chain(webhooks.iter().filter_map(|w| w.body.as_ref().map(|b| &b.ty)))
+            .flat_map(named_in)
+            .collect();
         let in_req = reach(&self.types, &req_roots);
         let in_resp = reach(&self.types, &resp_roots);
         let mut twins: BTreeMap<TypeId, TypeId> = BTreeMap::new();
@@ -208,17 +213,31 @@ impl Lowerer<'_> {
     }
 }
 
+/// Drops the discriminator of unions whose variants are not all structs: an internally tagged
+/// union needs every variant to be an object carrying the tag. Runs after every type is
+/// lowered, so a union declared before its variants sees what they are.
+pub(crate) fn untag_unions(types: &mut [TypeDef]) {
+    let is_struct: Vec<bool> = types.iter().map(|t| matches!(t.kind, TypeKind::Struct(_))).collect();
+    for def in types.iter_mut() {
+        if let TypeKind::Union(u) = &mut def.kind {
+            if !u.variants.iter().all(|v| matches!(v.ty, TypeRef::Named(id) if is_struct[id])) {
+                u.discriminator = None;
+            }
+        }
+    }
+}
+
 /// Replaces the named types `hit` selects in `t` by `serde_json::Value`.
 fn replace_named_with_json(t: &mut TypeRef, hit: &impl Fn(TypeId) -> bool) {
     match t {
         TypeRef::Named(id) if hit(*id) => *t = TypeRef::Json,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => replace_named_with_json(inner, hit),
-        _ => {}
+        other => other.parts_mut().iter_mut().for_each(|p| replace_named_with_json(p, hit)),
     }
 }
 
-/// Sets every type's [`WireUse`] from what the operations send and receive, and its [`Home`]
-/// from which tags' operations reach it (see their docs).
+/// Sets every type's [`WireUse`] from what the operations send and receive (and webhooks
+/// deliver, which a receiver decodes), and its [`Home`] from which tags' operations reach it,
+/// or webhooks only (see their docs).
 pub(crate) fn mark_uses(api: &mut Api) {
     let (mut sent_roots, mut received_roots) = (Vec::new(), Vec::new());
     let mut homes = vec![Home::Other; api.types.len()];
@@ -242,6 +261,14 @@ pub(crate) fn mark_uses(api: &mut Api) {
             }
         }
     }
+    let payloads: Vec<TypeId> =
+        api.webhooks.iter().filter_map(|w| w.body.as_ref()).flat_map(|b| named_in(&b.ty)).collect();
+    for (home, reached) in homes.iter_mut().zip(reach(&api.types, &payloads)) {
+        if reached && *home == Home::Other {
+            *home = Home::Webhooks;
+        }
+    }
+    received_roots.extend(payloads);
     let sent = reach(&api.types, &sent_roots);
     let mut received = reach(&api.types, &received_roots);
     let unused: Vec<TypeId> = (0..api.types.len()).filter(|id| !sent[*id] && !received[*id]).collect();
@@ -278,16 +305,12 @@ pub(crate) fn box_cycles(types: &mut [TypeDef]) {
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for f in &mut s.fields {
-                    if let TypeRef::Named(t) = f.ty {
-                        f.boxed = comp[t] == c;
-                    }
+                    f.boxed = direct_named(&f.ty).iter().any(|t| comp[*t] == c);
                 }
             }
             TypeKind::Union(u) => {
                 for v in &mut u.variants {
-                    if let TypeRef::Named(t) = v.ty {
-                        v.boxed = comp[t] == c;
-                    }
+                    v.boxed = direct_named(&v.ty).iter().any(|t| comp[*t] == c);
                 }
             }
             _ => {}
@@ -307,9 +330,12 @@ fn children(kind: &TypeKind, direct_only: bool) -> Vec<TypeId> {
     refs.into_iter().flat_map(|t| if direct_only { direct_named(t) } else { named_in(t) }).collect()
 }
 
+/// Named types stored inline in a value of `t`: itself, or the elements of a tuple (a `Vec`
+/// or a map already lives on the heap).
 fn direct_named(t: &TypeRef) -> Vec<TypeId> {
     match t {
         TypeRef::Named(id) => vec![*id],
+        TypeRef::Tuple(elements) => elements.iter().flat_map(direct_named).collect(),
         _ => vec![],
     }
 }
@@ -318,8 +344,7 @@ fn direct_named(t: &TypeRef) -> Vec<TypeId> {
 pub(crate) fn named_in(t: &TypeRef) -> Vec<TypeId> {
     match t {
         TypeRef::Named(id) => vec![*id],
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => named_in(inner),
-        _ => vec![],
+        other => other.parts().iter().flat_map(named_in).collect(),
     }
 }
 
@@ -330,8 +355,7 @@ fn replace_named(t: &mut TypeRef, map: &BTreeMap<TypeId, TypeId>) {
                 *id = n;
             }
         }
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => replace_named(inner, map),
-        _ => {}
+        other => other.parts_mut().iter_mut().for_each(|p| replace_named(p, map)),
     }
 }
 

@@ -66,6 +66,8 @@ pub const ROOT: Scope = Scope {
         "query",
         "oauth",
         "runtime",
+        "webhooks",
+        "mock",
         "Client",
         "ClientBuilder",
         "DateTime",
@@ -189,12 +191,15 @@ pub const OAUTH: Scope = Scope {
     defined: &[
         "AuthorizationRequest",
         "AuthorizeUrlBuilder",
+        "FileTokenStore",
+        "KeyringTokenStore",
         "MemoryTokenStore",
         "OAuthConfig",
         "OAuthSession",
         "Secret",
         "TokenSet",
         "TokenStore",
+        "TokenStoreError",
         "AUTHORIZATION_URL",
         "TOKEN_URL",
         "REFRESH_URL",
@@ -207,6 +212,94 @@ pub const OAUTH: Scope = Scope {
 
 /// Variants of the OAuth2 `Scope` enum.
 pub const SCOPE_VARIANTS: Scope = Scope { name: "variants of Scope", defined: &[], avoided: &[], suffix: "" };
+
+/// Methods of the mock server (`runtime::mock::MockServer`, feature `mock`), where each tag gets
+/// its accessor (`server.customer()`, defined in `src/mock/<tag>.rs`); numbered when taken.
+pub const MOCK_SERVER_METHODS: Scope = Scope {
+    name: "methods of MockServer",
+    defined: &[
+        "start",
+        "from_wiremock",
+        "uri",
+        "server_uri",
+        "client",
+        "client_builder",
+        "wiremock",
+        "received_requests",
+        "verify",
+        "reset",
+    ],
+    // Trait methods called with method syntax on the server.
+    avoided: &[&["clone", "fmt"]],
+    suffix: "",
+};
+
+/// Methods of a mock expectation (`runtime::mock::Expectation<Op>`, feature `mock`): the
+/// runtime's, and those the mock emitter adds per operation (`returns`, `returns_partial`,
+/// `with_body`), where each parameter gets its matchers (`with_<param>`, `<param>_contains`);
+/// numbered when taken.
+pub const MOCK_EXPECTATION_METHODS: Scope = Scope {
+    name: "methods of a mock Expectation",
+    defined: &[
+        "new",
+        "path_param",
+        "query_param",
+        "query_param_contains",
+        "header",
+        "cookie",
+        "matching",
+        "body_matching",
+        "returns_status",
+        "returns_json",
+        "returns_empty",
+        "responds_with",
+        "reply_header",
+        "reply_delay",
+        "retry_after",
+        "expect",
+        "up_to_n_times",
+        "named",
+        "priority",
+        "mount",
+        "mount_as_scoped",
+        "received",
+        "returns_page",
+        "returns_list",
+        "page",
+        "reply_json",
+        "reply_bytes",
+        "checked",
+        "push_reply",
+        "last_reply",
+        "into_mock",
+        "route",
+        "returns",
+        "returns_partial",
+        "with_body",
+    ],
+    // Trait methods called with method syntax (`.await` is `into_future`).
+    avoided: &[&["into_future", "clone", "fmt"]],
+    suffix: "",
+};
+
+/// Items of the `mock` module (feature `mock`): the runtime's types it re-exports and
+/// `wiremock`, beside one module per tag (named like the tag's API module, so reserved with
+/// [`APIS`]) and the per-tag and per-operation types naming makes (`CustomerMock`,
+/// `CustomerShow`).
+pub const MOCK_MODULE: Scope = Scope {
+    name: "items of mock",
+    defined: &[
+        "MockServer",
+        "Expectation",
+        "MockGuard",
+        "MockOperation",
+        "PagedOperation",
+        "ReceivedRequest",
+        "wiremock",
+    ],
+    avoided: &[],
+    suffix: "_api",
+};
 
 /// Every scope, for tests and documentation.
 pub const SCOPES: &[&Scope] = &[
@@ -226,6 +319,9 @@ pub const SCOPES: &[&Scope] = &[
     &FILTER_OPERATORS,
     &OAUTH,
     &SCOPE_VARIANTS,
+    &MOCK_MODULE,
+    &MOCK_SERVER_METHODS,
+    &MOCK_EXPECTATION_METHODS,
 ];
 
 /// The variant that keeps values a model enum or union does not know.

@@ -11,6 +11,10 @@ pub mod cirqll {
 
 /// One module per fixture spec, at `crate::fixtures::<fixture>`.
 pub mod fixtures {
+    /// `audit_drift.yaml`.
+    pub mod audit_drift {
+        include!(concat!(env!("OUT_DIR"), "/audit_drift.rs"));
+    }
     /// `bodies.yaml`.
     pub mod bodies {
         include!(concat!(env!("OUT_DIR"), "/bodies.rs"));
@@ -35,6 +39,10 @@ pub mod fixtures {
     pub mod objects {
         include!(concat!(env!("OUT_DIR"), "/objects.rs"));
     }
+    /// `openapi31.yaml`.
+    pub mod openapi31 {
+        include!(concat!(env!("OUT_DIR"), "/openapi31.rs"));
+    }
     /// `parameters.yaml`.
     pub mod parameters {
         include!(concat!(env!("OUT_DIR"), "/parameters.rs"));
@@ -42,5 +50,13 @@ pub mod fixtures {
     /// `references.yaml`.
     pub mod references {
         include!(concat!(env!("OUT_DIR"), "/references.rs"));
+    }
+    /// `swagger2.yaml`.
+    pub mod swagger2 {
+        include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
+    }
+    /// `webhooks31.yaml`.
+    pub mod webhooks31 {
+        include!(concat!(env!("OUT_DIR"), "/webhooks31.rs"));
     }
 }

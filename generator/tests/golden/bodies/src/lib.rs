@@ -13,6 +13,8 @@
 pub mod apis;
 pub mod models;
 pub mod runtime;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use runtime::client::{Client, ClientBuilder};
 pub use runtime::datetime::DateTime;
 pub use runtime::error::{ApiError, Error};

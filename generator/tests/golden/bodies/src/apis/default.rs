@@ -44,9 +44,13 @@ impl DefaultApi {
     /// # }
     /// ```
     pub fn send_form(&self, body: &crate::models::SendFormBody) -> SendFormRequest {
-        let body = ::serde_urlencoded::to_string(body)
-            .map(crate::runtime::client::RequestBody::Form)
-            .map_err(|e| e.to_string());
+        let body = crate::runtime::client::form_body(
+            body,
+            &[
+                ("user", ::std::option::Option::None),
+                ("remember", ::std::option::Option::None),
+            ],
+        );
         SendFormRequest {
             client: self.client.clone(),
             body,

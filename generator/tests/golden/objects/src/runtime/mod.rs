@@ -12,6 +12,10 @@ pub mod client;
 pub mod datetime;
 pub mod error;
 pub mod limiter;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_wire;
 pub mod pagination;
 pub mod query;
 pub mod response;

@@ -26,6 +26,40 @@ impl From<Vec<u8>> for Binary {
     }
 }
 
+/// Bytes carried in JSON as base64 text (`format: byte`, or `contentEncoding: base64` in
+/// OpenAPI 3.1). Encodes with the standard alphabet and padding; decodes the standard and the
+/// URL-safe alphabets, padded or not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Base64(pub Vec<u8>);
+
+impl serde::Serialize for Base64 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Base64 {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+        use base64::engine::{DecodePaddingMode, Engine as _};
+        const INDIFFERENT: GeneralPurposeConfig =
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, INDIFFERENT);
+        const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, INDIFFERENT);
+        let text = <std::borrow::Cow<'de, str>>::deserialize(de)?;
+        let text = text.trim();
+        let engine = if text.contains(['-', '_']) { URL_SAFE } else { STANDARD };
+        engine.decode(text).map(Base64).map_err(|e| serde::de::Error::custom(format!("invalid base64: {e}")))
+    }
+}
+
+impl From<Vec<u8>> for Base64 {
+    fn from(v: Vec<u8>) -> Self {
+        Base64(v)
+    }
+}
+
 /// An object key as the deserializer hands it over: borrowed from the input when it can be
 /// (no escapes), owned otherwise. Lets generated `Deserialize` impls match keys without
 /// allocating.

@@ -137,7 +137,7 @@ impl GetItemRequest {
         );
         spec.path("/items/");
         spec.path_param(&self.id);
-        spec.query_list_opt("fields", &self.fields, true);
+        spec.query_list_opt("fields", &self.fields, true, ",");
         ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
@@ -184,7 +184,7 @@ impl GetItemRequest2 {
         );
         spec.path("/things/");
         spec.path_param(&self.id);
-        spec.query_list_opt("fields", &self.fields, true);
+        spec.query_list_opt("fields", &self.fields, true, ",");
         ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
@@ -276,7 +276,7 @@ impl CopyItemRequest {
         spec.path("/items/");
         spec.path_param(&self.id);
         spec.path("/copy");
-        spec.query_list_opt("fields", &self.fields, true);
+        spec.query_list_opt("fields", &self.fields, true, ",");
         spec.body_from(&self.body)?;
         ::std::result::Result::Ok(spec)
     }

@@ -122,9 +122,11 @@ impl Job<'_> {
             Job::Mock(tag) => {
                 let mut file = ParsedFile::new(format!("src/mock/{}.rs", tag.mock_accessor));
                 let start = Instant::now();
-                let tokens = mock::tag_mock(api, tag);
+                let items = mock::tag_mock(api, tag);
                 spent[0] += start.elapsed();
-                file.push(tokens, spent)?;
+                for tokens in items {
+                    file.push(tokens, spent)?;
+                }
                 file.print(header, spent)
             }
         }
@@ -166,14 +168,18 @@ impl ParsedFile {
 /// adding the workers' emit and print times to `spent`. Workers take the next job from a
 /// shared counter, and `jobs` comes heaviest first, so no worker is left with a large tag
 /// module at the end while the others idle.
-fn render_parallel(
+///
+/// The calling thread runs `beside` meanwhile (the small files of the crate), and its result is
+/// returned with the rendered files.
+fn render_parallel<T>(
     api: &Api,
     jobs: &[Job<'_>],
     krate: &str,
     header: &str,
     payloads: &[Vec<String>],
     spent: &mut [Duration; 2],
-) -> Result<Vec<(String, String)>> {
+    beside: impl FnOnce() -> T,
+) -> Result<(Vec<(String, String)>, T)> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -189,6 +195,7 @@ fn render_parallel(
                 })
             })
             .collect();
+        let beside = beside();
         let mut out = Vec::with_capacity(jobs.len());
         for h in handles {
             match h.join() {
@@ -201,7 +208,7 @@ fn render_parallel(
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        Ok(out)
+        Ok((out, beside))
     })
 }
 
@@ -263,7 +270,6 @@ pub fn emit_timed(api: &Api, opts: &EmitOptions, timings: &mut Timings) -> Resul
 fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Result<Files> {
     let serial = Instant::now();
     let header = header(opts);
-    let mut files = Files::new();
 
     // Model and tag files are independent: render them on all cores. Token streams are not
     // `Send`, so each worker builds, parses and prints its own files; results are collected
@@ -291,13 +297,28 @@ fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Resul
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight()));
     let krate = opts.crate_name.replace('-', "_");
     spent[0] += serial.elapsed();
-    for (path, text) in render_parallel(api, &jobs, &krate, &header, &payloads, spent)? {
+    // The remaining files are small: this thread renders them while the workers render the
+    // others, and the time of printing them counts as emitting.
+    let (rendered, small) = render_parallel(api, &jobs, &krate, &header, &payloads, spent, || {
+        let start = Instant::now();
+        let small = small_files(api, opts, &header, &groups);
+        (small, start.elapsed())
+    })?;
+    let (small, small_time) = small;
+    spent[0] += small_time;
+    let mut files = small?;
+    for (path, text) in rendered {
         files.insert(path, text.into_bytes());
     }
-    // The remaining files are small: the time of printing them counts as emitting.
-    let serial = Instant::now();
+    Ok(files)
+}
+
+/// The files of the crate other than model, tag and mock files: module lists, `lib.rs`, the
+/// query, OAuth and webhook modules, the runtime, `Cargo.toml`, README and `rustfmt.toml`.
+fn small_files(api: &Api, opts: &EmitOptions, header: &str, groups: &BTreeMap<&str, (Home, Group)>) -> Result<Files> {
+    let mut files = Files::new();
     let mut rust = |path: String, tokens: TokenStream| -> Result<()> {
-        let text = render(&path, tokens, &header)?;
+        let text = render(&path, tokens, header)?;
         files.insert(path, text.into_bytes());
         Ok(())
     };
@@ -388,7 +409,6 @@ fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Resul
         "rustfmt.toml".into(),
         b"# @generated: this crate is printed by prettyplease.\ndisable_all_formatting = true\n".to_vec(),
     );
-    spent[0] += serial.elapsed();
     Ok(files)
 }
 

@@ -136,7 +136,7 @@ impl<'a> Lowerer<'a> {
         let mut cur = value;
         let mut ptr = pointer.to_owned();
         for _ in 0..32 {
-            let Some((next, next_ptr)) = cur.get("$ref").and_then(Value::as_str).and_then(|r| self.follow(r)) else {
+            let Some((next, next_ptr)) = get(cur, "$ref").and_then(Value::as_str).and_then(|r| self.follow(r)) else {
                 break;
             };
             cur = next;
@@ -150,15 +150,15 @@ impl<'a> Lowerer<'a> {
         for (name, scheme) in schemes {
             let ptr = format!("#/components/securitySchemes/{}", crate::error::pointer_segment(name));
             let (scheme, _) = self.deref(scheme, &ptr);
-            if scheme.get("type").and_then(Value::as_str) != Some("oauth2") {
+            if get(scheme, "type").and_then(Value::as_str) != Some("oauth2") {
                 continue;
             }
             let Some(flow) = scheme.pointer("/flows/authorizationCode") else {
                 continue;
             };
-            let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let token_url = get(flow, "tokenUrl").and_then(Value::as_str).unwrap_or_default().to_owned();
             let mut scopes = indexmap::IndexMap::new();
-            if let Some(map) = flow.get("scopes").and_then(Value::as_object) {
+            if let Some(map) = get(flow, "scopes").and_then(Value::as_object) {
                 for (scope, desc) in map {
                     scopes.insert(
                         scope.clone(),
@@ -167,7 +167,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             return Some(OAuth2 {
-                authorization_url: flow.get("authorizationUrl").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                authorization_url: get(flow, "authorizationUrl").and_then(Value::as_str).unwrap_or_default().to_owned(),
                 refresh_url: flow
                     .get("refreshUrl")
                     .and_then(Value::as_str)
@@ -181,6 +181,19 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// `v[key]` when `v` is an object that has the key: a scan of the keys for the small objects a
+/// spec is made of (a lookup in serde_json's map hashes the key with SipHash, which costs more
+/// than comparing a few short keys; lowering does it several times for every schema), a
+/// lookup in larger ones. The same answer as [`Value::get`] with a `&str`.
+pub(crate) fn get<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    let map = v.as_object()?;
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| *k == key).map(|(_, value)| value)
+    } else {
+        map.get(key)
+    }
+}
+
 /// The string at `pointer` (no leading `#`).
 pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
     v.pointer(pointer).and_then(Value::as_str)
@@ -190,11 +203,11 @@ pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
 /// `summary` or `description` beside the reference (OpenAPI 3.1) overrides the target's.
 pub(crate) fn docs_through_ref(reference: &Value, target: &Value) -> Docs {
     let mut docs = docs_of(target);
-    if reference.get("$ref").is_some() {
-        if let Some(summary) = reference.get("summary").and_then(Value::as_str) {
+    if get(reference, "$ref").is_some() {
+        if let Some(summary) = get(reference, "summary").and_then(Value::as_str) {
             docs.summary = Some(summary.to_owned());
         }
-        if let Some(description) = reference.get("description").and_then(Value::as_str) {
+        if let Some(description) = get(reference, "description").and_then(Value::as_str) {
             docs.description = Some(description.to_owned());
         }
     }

@@ -57,7 +57,7 @@ impl crate::runtime::mock::MockOperation for AssignmentIndex {
             200u16 => {
                 crate::runtime::mock::check_json::<crate::models::AssignmentList>(body)
             }
-            400u16 | 401u16 | 403u16 | 429u16 => {
+            400u16..=401u16 | 403u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -243,7 +243,7 @@ impl crate::runtime::mock::MockOperation for AssignmentShow {
                             .map_err(|_| e)
                     })
             }
-            400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+            400u16..=401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -323,7 +323,7 @@ impl crate::runtime::mock::MockOperation for AssignmentDelete {
     ) -> ::std::result::Result<(), ::std::string::String> {
         match status {
             204u16 => crate::runtime::mock::check_empty(body),
-            401u16 | 403u16 | 404u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -371,7 +371,7 @@ impl crate::runtime::mock::MockOperation for AssignmentUpdate {
                     crate::models::AssignmentResponse,
                 >(body)
             }
-            401u16 | 403u16 | 404u16 | 422u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 422u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),

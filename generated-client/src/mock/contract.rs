@@ -57,7 +57,7 @@ impl crate::runtime::mock::MockOperation for ContractIndex {
             200u16 => {
                 crate::runtime::mock::check_json::<crate::models::ContractList>(body)
             }
-            400u16 | 401u16 | 403u16 | 429u16 => {
+            400u16..=401u16 | 403u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -239,7 +239,7 @@ impl crate::runtime::mock::MockOperation for ContractShow {
                             .map_err(|_| e)
                     })
             }
-            400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+            400u16..=401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -319,7 +319,7 @@ impl crate::runtime::mock::MockOperation for ContractDelete {
     ) -> ::std::result::Result<(), ::std::string::String> {
         match status {
             204u16 => crate::runtime::mock::check_empty(body),
-            401u16 | 403u16 | 404u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -365,7 +365,7 @@ impl crate::runtime::mock::MockOperation for ContractUpdate {
             200u16 => {
                 crate::runtime::mock::check_json::<crate::models::ContractResponse>(body)
             }
-            401u16 | 403u16 | 404u16 | 422u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 422u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),

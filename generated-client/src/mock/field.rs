@@ -53,7 +53,7 @@ impl crate::runtime::mock::MockOperation for FieldIndex {
     ) -> ::std::result::Result<(), ::std::string::String> {
         match status {
             200u16 => crate::runtime::mock::check_json::<crate::models::FieldList>(body),
-            400u16 | 401u16 | 403u16 | 429u16 => {
+            400u16..=401u16 | 403u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -235,7 +235,7 @@ impl crate::runtime::mock::MockOperation for FieldShow {
                             .map_err(|_| e)
                     })
             }
-            400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+            400u16..=401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -315,7 +315,7 @@ impl crate::runtime::mock::MockOperation for FieldDelete {
     ) -> ::std::result::Result<(), ::std::string::String> {
         match status {
             204u16 => crate::runtime::mock::check_empty(body),
-            401u16 | 403u16 | 404u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -361,7 +361,7 @@ impl crate::runtime::mock::MockOperation for FieldUpdate {
             200u16 => {
                 crate::runtime::mock::check_json::<crate::models::FieldResponse>(body)
             }
-            401u16 | 403u16 | 404u16 | 422u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 422u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),

@@ -154,7 +154,7 @@ impl crate::runtime::mock::MockOperation for Oauth2Token {
             200u16 => {
                 crate::runtime::mock::check_json::<crate::models::TokenResponse>(body)
             }
-            400u16 | 401u16 => {
+            400u16..=401u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),

@@ -53,7 +53,7 @@ impl crate::runtime::mock::MockOperation for TodoIndex {
     ) -> ::std::result::Result<(), ::std::string::String> {
         match status {
             200u16 => crate::runtime::mock::check_json::<crate::models::TodoList>(body),
-            400u16 | 401u16 | 403u16 | 429u16 => {
+            400u16..=401u16 | 403u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -233,7 +233,7 @@ impl crate::runtime::mock::MockOperation for TodoShow {
                             .map_err(|_| e)
                     })
             }
-            400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+            400u16..=401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -313,7 +313,7 @@ impl crate::runtime::mock::MockOperation for TodoDelete {
     ) -> ::std::result::Result<(), ::std::string::String> {
         match status {
             204u16 => crate::runtime::mock::check_empty(body),
-            401u16 | 403u16 | 404u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),
@@ -359,7 +359,7 @@ impl crate::runtime::mock::MockOperation for TodoUpdate {
             200u16 => {
                 crate::runtime::mock::check_json::<crate::models::TodoResponse>(body)
             }
-            401u16 | 403u16 | 404u16 | 422u16 | 429u16 => {
+            401u16 | 403u16..=404u16 | 422u16 | 429u16 => {
                 crate::runtime::mock::check_json::<crate::models::Exception>(body)
             }
             _ => ::std::result::Result::Ok(()),

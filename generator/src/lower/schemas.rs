@@ -139,10 +139,8 @@ impl<'a> Lowerer<'a> {
         if let Some(r) = get(schema, "$ref").and_then(Value::as_str) {
             return self.referenced_type(r, ptr, hint);
         }
-        if let Some(all) = get(schema, "allOf").and_then(Value::as_array) {
-            if all.len() == 1 && get(schema, "properties").is_none() {
-                return self.type_ref(&all[0], &format!("{ptr}/allOf/0"), hint);
-            }
+        if let Some((i, member)) = sole_constraint(schema) {
+            return self.type_ref(member, &format!("{ptr}/allOf/{i}"), hint);
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(variants) = schema.get(key).and_then(Value::as_array) {
@@ -153,10 +151,20 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if let Some(kind) = self.named_kind(schema, ptr, hint)? {
-            let id = self.push_type(hint.to_owned(), docs_of(schema), kind);
-            self.types[id].example = get(schema, "example").cloned();
+        if shape(schema).is_some() {
+            // One type per schema node: a node reached again while its type is being lowered
+            // (an `allOf` member that includes an ancestor whose properties hold this very
+            // node) refers to that type instead of expanding forever.
+            if let Some(known) = self.ref_types.get(ptr) {
+                return Ok(known.clone());
+            }
+            let id = self.push_type(hint.to_owned(), docs_of(schema), TypeKind::Alias(TypeRef::Json));
             self.type_pointers.insert(id, ptr.to_owned());
+            self.ref_types.insert(ptr.to_owned(), TypeRef::Named(id));
+            if let Some(kind) = self.named_kind(schema, ptr, hint)? {
+                self.types[id].kind = kind;
+            }
+            self.types[id].example = get(schema, "example").cloned();
             return Ok(TypeRef::Named(id));
         }
         if get(schema, "not").is_some() {
@@ -414,8 +422,8 @@ impl<'a> Lowerer<'a> {
                 let (target, _) = self.deref(prop, &pptr);
                 let nullable = is_nullable(prop) || is_nullable(target);
                 let mut docs = docs_of(prop);
-                if docs.description.is_none() && get(prop, "allOf").is_some() {
-                    docs.description = get(prop, "description").and_then(Value::as_str).map(str::to_owned);
+                if docs.description.is_none() {
+                    docs.description = allof_description(prop);
                 }
                 let read_only = get(prop, "readOnly").and_then(Value::as_bool).unwrap_or(false);
                 let write_only = get(prop, "writeOnly").and_then(Value::as_bool).unwrap_or(false);
@@ -493,8 +501,8 @@ fn shape(schema: &Value) -> Option<Shape<'_>> {
             return Some(Shape::Union(key));
         }
     }
-    if let Some(all) = get(schema, "allOf").and_then(Value::as_array) {
-        if all.len() == 1 && get(schema, "properties").is_none() {
+    if get(schema, "allOf").is_some() {
+        if sole_constraint(schema).is_some() {
             return None;
         }
         return Some(Shape::Struct);
@@ -525,9 +533,60 @@ fn variant_hint(ty: &TypeRef, i: usize) -> String {
     }
 }
 
-/// `nullable: true` on the node.
+/// Keywords that describe a schema without constraining its values.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "summary",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "externalDocs",
+    "xml",
+    "$comment",
+];
+
+/// An `allOf` member that only annotates (`{description: ...}`, `{nullable: true}`, extensions).
+fn annotation_only(member: &Value) -> bool {
+    member.as_object().is_some_and(|m| m.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")))
+}
+
+/// The member of an `allOf` that decides the type when every other member only annotates it
+/// (`allOf: [{$ref: X}, {description: ...}]`, a common way to document a reference), with its
+/// index; `None` when the schema declares properties of its own, or several members constrain.
+fn sole_constraint(schema: &Value) -> Option<(usize, &Value)> {
+    if get(schema, "properties").is_some() {
+        return None;
+    }
+    let all = get(schema, "allOf")?.as_array()?;
+    if let [only] = all.as_slice() {
+        return Some((0, only));
+    }
+    let mut constraining = all.iter().enumerate().filter(|(_, m)| !annotation_only(m));
+    let first = constraining.next()?;
+    constraining.next().is_none().then_some(first)
+}
+
+/// The description an annotation-only `allOf` member gives a schema that has none itself.
+pub(crate) fn allof_description(v: &Value) -> Option<String> {
+    get(v, "allOf")?
+        .as_array()?
+        .iter()
+        .filter(|m| annotation_only(m))
+        .find_map(|m| get(m, "description").and_then(Value::as_str).map(str::to_owned))
+}
+
+/// `nullable: true` on the node, or on an `allOf` member that only annotates it.
 pub(crate) fn is_nullable(v: &Value) -> bool {
-    get(v, "nullable").and_then(Value::as_bool).unwrap_or(false)
+    let says = |v: &Value| get(v, "nullable").and_then(Value::as_bool).unwrap_or(false);
+    says(v)
+        || get(v, "allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|all| all.iter().any(|m| annotation_only(m) && says(m)))
 }
 
 /// A schema that only admits `null` (`{type: "null"}` or `{nullable: true, enum: [null]}`).

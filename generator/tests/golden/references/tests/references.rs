@@ -2,7 +2,7 @@
 //! loopback), and recursive types decode finite JSON without recursing forever, including the
 //! one no finite value satisfies.
 
-use golden_references::models::{Catalog, Category, GetItemResponse200, Nested, Pet, TreeNode};
+use golden_references::models::{Catalog, Category, Expression, GetItemResponse200, Nested, Pet, TreeNode};
 use golden_references::Client;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -90,4 +90,26 @@ fn a_type_with_no_finite_value_fails_to_decode_without_recursing_forever() {
     let deep = format!("{}{{}}{}", r#"{"name": "n", "parent": "#.repeat(depth), "}".repeat(depth));
     let err = serde_json::from_str::<TreeNode>(&deep).unwrap_err();
     assert!(err.to_string().contains("recursion limit exceeded"), "{err}");
+}
+
+/// A reference documented through `allOf` (`[{$ref: Expression}, {description}]`) is that
+/// type, boxed where it recurses; `{nullable: true}` as the second member makes it nullable;
+/// an inline object extending its own ancestor is one type that refers to itself.
+#[test]
+fn references_documented_through_all_of_are_the_referenced_type() {
+    let json = serde_json::json!({
+        "Not": {"And": [{"Tagged": {"tag": "outer", "Tagged": {"tag": "inner", "Not": {}}}}]},
+        "Nullable": null
+    });
+    let e: Expression = serde_json::from_value(json).unwrap();
+    let not: &Expression = e.not.as_deref().unwrap();
+    let and = not.and.as_ref().unwrap();
+    let outer = and[0].tagged.as_deref().unwrap();
+    assert_eq!(outer.tag.as_deref(), Some("outer"));
+    let inner = outer.tagged.as_deref().unwrap();
+    assert_eq!(inner.tag.as_deref(), Some("inner"));
+    assert_eq!(inner.not.as_deref(), Some(&Expression::default()));
+    // `null` and absent differ for the nullable reference.
+    assert_eq!(e.nullable, Some(None));
+    assert_eq!(not.nullable, None);
 }

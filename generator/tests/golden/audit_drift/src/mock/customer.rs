@@ -136,7 +136,7 @@ impl crate::runtime::mock::MockOperation for CustomerCreate {
         body: &[u8],
     ) -> ::std::result::Result<(), ::std::string::String> {
         match status {
-            200u16 | 201u16 => {
+            200u16..=201u16 => {
                 crate::runtime::mock::check_json::<crate::models::CustomerResponse>(body)
             }
             401u16 | 422u16 => {

@@ -263,42 +263,6 @@ impl ::std::convert::From<&str> for SquareType {
     }
 }
 crate::runtime::serde_helpers::string_enum!(SquareType);
-/// `drawShape.response200.outline.points.item`
-#[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
-pub struct DrawShapeResponse200OutlinePointsItem {
-    /// `x`
-    #[cfg_attr(
-        feature = "full-serde",
-        serde(skip_serializing_if = "::std::option::Option::is_none")
-    )]
-    pub x: ::std::option::Option<f64>,
-    /// `y`
-    #[cfg_attr(
-        feature = "full-serde",
-        serde(skip_serializing_if = "::std::option::Option::is_none")
-    )]
-    pub y: ::std::option::Option<f64>,
-}
-crate::runtime::serde_helpers::deserialize_struct!(
-    DrawShapeResponse200OutlinePointsItem { optional x = "x", optional y = "y" }
-);
-/// `drawShape.response200.outline`
-#[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
-pub struct DrawShapeResponse200Outline {
-    /// `points`
-    #[cfg_attr(
-        feature = "full-serde",
-        serde(skip_serializing_if = "::std::option::Option::is_none")
-    )]
-    pub points: ::std::option::Option<
-        ::std::vec::Vec<crate::models::DrawShapeResponse200OutlinePointsItem>,
-    >,
-}
-crate::runtime::serde_helpers::deserialize_struct!(
-    DrawShapeResponse200Outline { optional points = "points" }
-);
 /// `drawShape.response200`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -318,4 +282,40 @@ pub struct DrawShapeResponse200 {
 }
 crate::runtime::serde_helpers::deserialize_struct!(
     DrawShapeResponse200 { optional area = "area", optional outline = "outline" }
+);
+/// `drawShape.response200.outline`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+pub struct DrawShapeResponse200Outline {
+    /// `points`
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub points: ::std::option::Option<
+        ::std::vec::Vec<crate::models::DrawShapeResponse200OutlinePointsItem>,
+    >,
+}
+crate::runtime::serde_helpers::deserialize_struct!(
+    DrawShapeResponse200Outline { optional points = "points" }
+);
+/// `drawShape.response200.outline.points.item`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+pub struct DrawShapeResponse200OutlinePointsItem {
+    /// `x`
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub x: ::std::option::Option<f64>,
+    /// `y`
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub y: ::std::option::Option<f64>,
+}
+crate::runtime::serde_helpers::deserialize_struct!(
+    DrawShapeResponse200OutlinePointsItem { optional x = "x", optional y = "y" }
 );

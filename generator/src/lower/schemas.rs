@@ -573,18 +573,18 @@ fn sole_constraint(schema: &Value) -> Option<(usize, &Value)> {
 
 /// The description an annotation-only `allOf` member gives a schema that has none itself.
 pub(crate) fn allof_description(v: &Value) -> Option<String> {
-    v.get("allOf")?.as_array()?.iter().filter(|m| annotation_only(m)).find_map(|m| {
-        m.get("description").and_then(Value::as_str).map(str::to_owned)
-    })
+    v.get("allOf")?
+        .as_array()?
+        .iter()
+        .filter(|m| annotation_only(m))
+        .find_map(|m| m.get("description").and_then(Value::as_str).map(str::to_owned))
 }
 
 /// `nullable: true` on the node, or on an `allOf` member that only annotates it.
 pub(crate) fn is_nullable(v: &Value) -> bool {
     let says = |v: &Value| v.get("nullable").and_then(Value::as_bool).unwrap_or(false);
     says(v)
-        || v.get("allOf")
-            .and_then(Value::as_array)
-            .is_some_and(|all| all.iter().any(|m| annotation_only(m) && says(m)))
+        || v.get("allOf").and_then(Value::as_array).is_some_and(|all| all.iter().any(|m| annotation_only(m) && says(m)))
 }
 
 /// A schema that only admits `null` (`{type: "null"}` or `{nullable: true, enum: [null]}`).

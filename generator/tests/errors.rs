@@ -282,7 +282,7 @@ fn openapi31_errors_name_the_original_node() {
     check(
         "shape31.yaml",
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n      type: [object, 'null']\n      properties:\n        b: {type: string, minLength: many}\n",
-        &["not a valid OpenAPI 3.1 document", "at #/components/schemas/A:", "expected usize"],
+        &["not a valid OpenAPI 3.1 document", "at #/components/schemas/A/properties/b:", "expected usize"],
     );
     // The `anyOf` member is merged into the schema; the reference is found where it was written.
     check(
@@ -299,5 +299,36 @@ fn openapi31_errors_name_the_original_node() {
         "webhook31.yaml",
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  ping:\n    post:\n      requestBody: 5\n",
         &["not a valid OpenAPI 3.1 document", "at #/webhooks/ping/post/requestBody"],
+    );
+}
+
+/// openapiv3 loses the path inside a schema; the error still names the deepest subschema it
+/// refuses, not only the component.
+#[test]
+fn an_error_inside_a_schema_names_the_subschema() {
+    check(
+        "bad-pattern.yaml",
+        &format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{PATHS_OK}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          type: object\n          properties:\n            c: {{type: string, pattern: 0}}\n"),
+        &["at #/components/schemas/A/properties/b/properties/c", "expected a string"],
+    );
+}
+
+/// A callback given as a `$ref` is valid OpenAPI that openapiv3 cannot read: the document
+/// generates, and the support report says callbacks are not generated.
+#[test]
+fn callbacks_by_reference_are_read_and_reported() {
+    let dir = common::scratch("errors-callbacks");
+    let path = dir.join("callbacks.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /subscribe:\n    post:\n      operationId: subscribe\n      responses: {'201': {description: ok}}\n      callbacks:\n        onEvent: {$ref: '#/components/callbacks/Event'}\ncomponents:\n  callbacks:\n    Event:\n      '{$request.body#/url}':\n        post:\n          responses: {'200': {description: ok}}\n",
+    )
+    .unwrap();
+    let generated = generate_file(&path, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let report = generated.support_report();
+    assert!(
+        report.contains("fallback: #/paths/~1subscribe/post/callbacks: callbacks are not generated")
+            && report.contains("`onEvent`"),
+        "{report}"
     );
 }

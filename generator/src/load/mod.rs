@@ -163,12 +163,22 @@ pub fn check_shape(spec: &LoadedSpec, bytes: &[u8]) -> Result<()> {
         return openapi31::check_path_items_shape(spec);
     }
     let (path, raw) = (spec.file.as_path(), &spec.raw);
-    if spec.version != SpecVersion::OpenApi30 {
-        return match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw) {
+    // openapiv3 reads a callback only as a map of path items, so a callback given as a `$ref`
+    // (valid OpenAPI) fails its check. Callbacks are not generated (lowering reports them):
+    // a document with any is checked without them.
+    let without_callbacks = without_callbacks(raw);
+    if let Some(tree) = &without_callbacks {
+        if <openapiv3::OpenAPI as serde::Deserialize>::deserialize(tree).is_ok() {
+            return openapi31::check_path_items_shape(spec);
+        }
+    }
+    if spec.version != SpecVersion::OpenApi30 || without_callbacks.is_some() {
+        let tree = without_callbacks.as_ref().unwrap_or(raw);
+        return match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(tree) {
             Ok(_) => Ok(()),
             Err(e) => {
                 let pointer = to_pointer(e.path());
-                let (pointer, message) = refine(raw, pointer, e.into_inner().to_string());
+                let (pointer, message) = refine(tree, pointer, e.into_inner().to_string());
                 Err(Error::Parse {
                     location: spec.location(&pointer),
                     message: format!("not a valid {} document: {message}", spec.version.label()),
@@ -251,7 +261,69 @@ fn refine(raw: &serde_json::Value, pointer: String, message: String) -> (String,
             .and_then(|m| first_error::<ReferenceOr<SecurityScheme>>(m, "#/components/securitySchemes")),
         _ => None,
     };
-    found.unwrap_or((pointer, message))
+    let (pointer, message) = found.unwrap_or((pointer, message));
+    deepen(raw, pointer, message)
+}
+
+/// openapiv3 reads a schema through untagged and flattened parts, which lose the path of an
+/// error inside it: when the node at `pointer` is a schema it refuses, this names the deepest
+/// subschema (property, item, composition member...) it refuses, with that one's message.
+fn deepen(raw: &serde_json::Value, pointer: String, message: String) -> (String, String) {
+    use openapiv3::{ReferenceOr, Schema};
+    fn refused(node: &serde_json::Value) -> Option<String> {
+        <ReferenceOr<Schema> as serde::Deserialize>::deserialize(node).err().map(|e| e.to_string())
+    }
+    fn below(node: &serde_json::Value, pointer: &str, depth: usize) -> Option<(String, String)> {
+        let obj = node.as_object().filter(|_| depth < 64)?;
+        let mut children: Vec<(String, &serde_json::Value)> = Vec::new();
+        if let Some(props) = obj.get("properties").and_then(serde_json::Value::as_object) {
+            children.extend(props.iter().map(|(k, v)| (format!("{pointer}/properties/{}", pointer_segment(k)), v)));
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(child) = obj.get(key).filter(|c| c.is_object()) {
+                children.push((format!("{pointer}/{key}"), child));
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            for (i, child) in obj.get(key).and_then(serde_json::Value::as_array).into_iter().flatten().enumerate() {
+                children.push((format!("{pointer}/{key}/{i}"), child));
+            }
+        }
+        children.into_iter().find_map(|(child_pointer, child)| {
+            let message = refused(child)?;
+            Some(below(child, &child_pointer, depth + 1).unwrap_or((child_pointer, message)))
+        })
+    }
+    match raw.pointer(pointer.trim_start_matches('#')) {
+        Some(node) if refused(node).is_some() => below(node, &pointer, 0).unwrap_or((pointer, message)),
+        _ => (pointer, message),
+    }
+}
+
+/// The tree without its callbacks (of operations and `components`), when it has any.
+fn without_callbacks(raw: &serde_json::Value) -> Option<serde_json::Value> {
+    let in_operations = raw.get("paths").and_then(serde_json::Value::as_object).is_some_and(|paths| {
+        paths.values().filter_map(serde_json::Value::as_object).any(|item| {
+            crate::ir::Method::ALL.iter().any(|m| item.get(m.key()).is_some_and(|op| op.get("callbacks").is_some()))
+        })
+    });
+    if !in_operations && raw.pointer("/components/callbacks").is_none() {
+        return None;
+    }
+    let mut tree = raw.clone();
+    if let Some(paths) = tree.get_mut("paths").and_then(serde_json::Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(serde_json::Value::as_object_mut) {
+            for method in crate::ir::Method::ALL {
+                if let Some(op) = item.get_mut(method.key()).and_then(serde_json::Value::as_object_mut) {
+                    op.remove("callbacks");
+                }
+            }
+        }
+    }
+    if let Some(components) = tree.get_mut("components").and_then(serde_json::Value::as_object_mut) {
+        components.remove("callbacks");
+    }
+    Some(tree)
 }
 
 /// The versions this generator reads, for messages and `--version`.

@@ -155,6 +155,16 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let (success, errors) = self.responses(op, op_ptr, &op_name)?;
+        if let Some(callbacks) = op.get("callbacks").and_then(Value::as_object).filter(|c| !c.is_empty()) {
+            let names: Vec<&str> = callbacks.keys().map(String::as_str).collect();
+            self.fallback(
+                &format!("{op_ptr}/callbacks"),
+                format!(
+                    "callbacks are not generated: the requests this API sends to your server (`{}`) have no types",
+                    names.join("`, `")
+                ),
+            );
+        }
         let mut name = Name::wire(op_name);
         if let Some(rust) = get(op, "x-rust-name").and_then(Value::as_str) {
             name.rust = rust.to_owned();

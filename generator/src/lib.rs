@@ -222,31 +222,39 @@ pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
 /// Loads, validates, lowers and names a spec, then hands the IR and the spec's SHA-256 to
 /// `finish` (emission), while the document's checks finish beside it.
 ///
-/// Two helper threads check the document: one validates references ([`resolve`]), the other
-/// checks its shape against openapiv3 ([`load::check_shape`], the slowest check). The main
-/// thread lowers and names meanwhile (lowering reads the JSON tree tolerantly and refuses
-/// references it cannot follow, so it needs neither check first), waits for `resolve`, and
-/// runs `finish` while the shape check may still be going. The errors keep their order: the
-/// shape check's, being the most basic, wins over `resolve`'s, which wins over lowering's,
-/// which wins over `finish`'s. The tree is freed by whichever thread lets go of it last,
-/// usually the shape check's, while emission runs.
+/// Helper threads check the document: one validates references ([`resolve`]), another its
+/// shape against openapiv3, the slowest check. For a JSON text the shape check starts at once
+/// and reads the text ([`load::quick_shape_check`]) while this thread parses the tree, on a
+/// core otherwise idle then; for YAML, a converted document (Swagger 2.0, OpenAPI 3.1) or a
+/// text the quick reading refuses, it checks the tree ([`load::check_shape`], which also
+/// locates the error). This thread lowers and names meanwhile (lowering reads the JSON tree
+/// tolerantly and refuses references it cannot follow, so it needs neither check first), waits
+/// for `resolve`, and runs `finish` while the shape check may still be going. The errors keep
+/// their order: the shape check's, being the most basic, wins over `resolve`'s, which wins
+/// over lowering's, which wins over `finish`'s. The tree is freed by whichever thread lets go
+/// of it last, usually the shape check's, while emission runs.
 fn analyze<T>(
     path: &Path,
     bytes: &[u8],
     timings: &mut Timings,
     finish: impl FnOnce(ir::Api, String, &mut Timings) -> Result<T>,
 ) -> Result<T> {
-    let spec = Arc::new(timings::timed(&mut timings.load, || load::load_bytes(path, bytes))?);
-    let join = |handle: std::thread::ScopedJoinHandle<'_, _>| {
+    fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
         handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    };
+    }
     std::thread::scope(|scope| {
+        let quick = scope.spawn(|| {
+            let start = Instant::now();
+            (load::quick_shape_check(bytes), start.elapsed())
+        });
+        let spec = Arc::new(timings::timed(&mut timings.load, || load::load_bytes(path, bytes))?);
         let shape = {
             let spec = Arc::clone(&spec);
             scope.spawn(move || {
+                let (quick, mut elapsed) = join(quick);
                 let start = Instant::now();
-                let shape = load::check_shape(&spec, bytes);
-                let elapsed = start.elapsed();
+                let shape = load::check_shape_after_quick(&spec, bytes, quick);
+                elapsed += start.elapsed();
                 drop(spec);
                 (shape, elapsed)
             })

@@ -149,6 +149,40 @@ fn is_json(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 
+/// Whether `bytes` is a JSON text that openapiv3 reads as an OpenAPI 3.0 document, read
+/// straight from the text (`None` when it is not UTF-8 JSON). It needs no tree, so it can run
+/// while [`load_bytes`] parses one, on a core that is otherwise idle then. `Some(true)` for a
+/// document [`load_bytes`] reads as OpenAPI 3.0 means [`check_shape`] passes too: the tree is
+/// the text's, except that a key repeated in one object keeps its last value there, which
+/// only this reading refuses (a refusal that sends the caller to [`check_shape`]).
+///
+/// Only a text that says `"openapi": "3.0` in its first 64 KB is read (Swagger 2.0 and
+/// OpenAPI 3.1 documents are checked once converted, and reading them here would only take a
+/// core from the stages that run meanwhile).
+pub fn quick_shape_check(bytes: &[u8]) -> Option<bool> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let says_30 = head.match_indices("\"openapi\"").any(|(i, key)| {
+        let rest = head[i + key.len()..].trim_start();
+        rest.strip_prefix(':').is_some_and(|value| value.trim_start().starts_with("\"3.0"))
+    });
+    (is_json(text) && says_30).then(|| serde_json::from_str::<openapiv3::OpenAPI>(text).is_ok())
+}
+
+/// [`check_shape`], given what [`quick_shape_check`] said of the same bytes: a 3.0 text it
+/// read is not read again, and only the checks openapiv3 does not make (`webhooks`,
+/// `components/pathItems`) remain.
+pub fn check_shape_after_quick(spec: &LoadedSpec, bytes: &[u8], quick: Option<bool>) -> Result<()> {
+    if quick == Some(true) && spec.version == SpecVersion::OpenApi30 {
+        return openapi31::check_path_items_shape(spec);
+    }
+    check_shape(spec, bytes)
+}
+
 /// Checks that the document has the shape of an OpenAPI 3.0 document (every object where the
 /// specification puts one, with the right field types), by reading it as `openapiv3::OpenAPI`.
 /// `bytes` is the text `spec` was parsed from: on failure it is parsed again with path tracking,

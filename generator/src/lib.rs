@@ -148,14 +148,18 @@ pub mod module;
 pub mod naming;
 pub mod reference;
 pub mod resolve;
+pub mod timings;
 pub mod write;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
 
 pub use emit::Files;
 pub use error::{Error, Location, Result};
 pub use module::{Builder, GeneratedModule, ModuleOptions};
+pub use timings::Timings;
 pub use write::{check_crate, write_crate, CheckReport};
 
 /// Options of a generation that are not in the spec.
@@ -186,6 +190,8 @@ pub struct Generated {
     pub fallbacks: Vec<String>,
     /// Number of operations and named types generated.
     pub counts: (usize, usize),
+    /// Time spent in each stage.
+    pub timings: Timings,
 }
 
 impl Generated {
@@ -210,26 +216,70 @@ fn support_report(counts: (usize, usize), fallbacks: &[String]) -> String {
 
 /// Loads, validates, lowers and names a spec: the IR the emitters (and [`diff`]) read.
 pub fn analyze_bytes(path: &Path, bytes: &[u8]) -> Result<ir::Api> {
-    analyze(path, bytes).map(|(api, _)| api)
+    analyze(path, bytes, &mut Timings::default(), |api, _, _| Ok(api))
 }
 
-/// [`analyze_bytes`], also returning the spec's SHA-256 (the parsed tree is freed on return,
-/// before emission, which then reuses its memory). The shape check against openapiv3 runs
-/// on a second thread beside resolving, lowering and naming, which read only the JSON tree (and
-/// lowering only after `resolve` has refused references it could not follow); the shape
-/// check's error, being the most basic, wins over theirs.
-fn analyze(path: &Path, bytes: &[u8]) -> Result<(ir::Api, String)> {
-    let spec = load::load_bytes(path, bytes)?;
-    let (shape, api) = std::thread::scope(|scope| {
-        let shape = scope.spawn(|| load::check_shape(&spec, bytes));
-        let api = resolve::validate(&spec).and_then(|()| lower::lower(&spec)).map(|mut api| {
-            naming::assign(&mut api);
+/// Loads, validates, lowers and names a spec, then hands the IR and the spec's SHA-256 to
+/// `finish` (emission), while the document's checks finish beside it.
+///
+/// Helper threads check the document: one validates references ([`resolve`]), another its
+/// shape against openapiv3, the slowest check. For a JSON text the shape check starts at once
+/// and reads the text ([`load::quick_shape_check`]) while this thread parses the tree, on a
+/// core otherwise idle then; for YAML, a converted document (Swagger 2.0, OpenAPI 3.1) or a
+/// text the quick reading refuses, it checks the tree ([`load::check_shape`], which also
+/// locates the error). This thread lowers and names meanwhile (lowering reads the JSON tree
+/// tolerantly and refuses references it cannot follow, so it needs neither check first), waits
+/// for `resolve`, and runs `finish` while the shape check may still be going. The errors keep
+/// their order: the shape check's, being the most basic, wins over `resolve`'s, which wins
+/// over lowering's, which wins over `finish`'s. The tree is freed by whichever thread lets go
+/// of it last, usually the shape check's, while emission runs.
+fn analyze<T>(
+    path: &Path,
+    bytes: &[u8],
+    timings: &mut Timings,
+    finish: impl FnOnce(ir::Api, String, &mut Timings) -> Result<T>,
+) -> Result<T> {
+    fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+    std::thread::scope(|scope| {
+        let quick = scope.spawn(|| {
+            let start = Instant::now();
+            (load::quick_shape_check(bytes), start.elapsed())
+        });
+        let spec = Arc::new(timings::timed(&mut timings.load, || load::load_bytes(path, bytes))?);
+        let shape = {
+            let spec = Arc::clone(&spec);
+            scope.spawn(move || {
+                let (quick, mut elapsed) = join(quick);
+                let start = Instant::now();
+                let shape = load::check_shape_after_quick(&spec, bytes, quick);
+                elapsed += start.elapsed();
+                drop(spec);
+                (shape, elapsed)
+            })
+        };
+        let resolved = {
+            let spec = Arc::clone(&spec);
+            scope.spawn(move || {
+                let start = Instant::now();
+                (resolve::validate(&spec), start.elapsed())
+            })
+        };
+        let lowered = timings::timed(&mut timings.lower, || lower::lower(&spec)).map(|mut api| {
+            timings::timed(&mut timings.naming, || naming::assign(&mut api));
             api
         });
-        (shape.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), api)
-    });
-    shape?;
-    Ok((api?, spec.sha256))
+        let sha256 = spec.sha256.clone();
+        drop(spec);
+        let (resolved, resolve_time) = join(resolved);
+        timings.resolve = resolve_time;
+        let result = resolved.and(lowered).and_then(|api| finish(api, sha256, timings));
+        let (shape, shape_time) = join(shape);
+        timings.shape_check = shape_time;
+        shape?;
+        result
+    })
 }
 
 /// Generates a crate from the spec at `spec`.
@@ -240,10 +290,24 @@ pub fn generate_file(spec: &Path, opts: &Options) -> Result<Generated> {
 
 /// Generates a crate from spec text; `path` names the spec in messages and headers.
 pub fn generate_bytes(path: &Path, bytes: &[u8], opts: &Options) -> Result<Generated> {
-    let (api, emit_opts) = prepare(path, bytes, opts)?;
-    let files = emit::emit(&api, &emit_opts)?;
-    let ops = api.tags.iter().map(|t| t.operations.len()).sum();
-    Ok(Generated { crate_name: emit_opts.crate_name, files, fallbacks: api.fallbacks, counts: (ops, api.types.len()) })
+    let start = Instant::now();
+    let mut timings = Timings::default();
+    check_options(opts)?;
+    let mut generated = analyze(path, bytes, &mut timings, |api, spec_sha256, timings| {
+        let emit_opts = emit_options(path, &api, opts, spec_sha256);
+        let files = emit::emit_timed(&api, &emit_opts, timings)?;
+        let ops = api.tags.iter().map(|t| t.operations.len()).sum();
+        Ok(Generated {
+            crate_name: emit_opts.crate_name,
+            files,
+            fallbacks: api.fallbacks,
+            counts: (ops, api.types.len()),
+            timings: Timings::default(),
+        })
+    })?;
+    timings.total = start.elapsed();
+    generated.timings = timings;
+    Ok(generated)
 }
 
 /// Generates a client as one module file for `include!` (see [`module`]; from a build script,
@@ -255,19 +319,22 @@ pub fn generate_module_bytes(
     module_opts: &ModuleOptions,
 ) -> Result<GeneratedModule> {
     let module_path = module_opts.module_path.as_deref().map(module::parse_module_path).transpose()?;
-    let (api, emit_opts) = prepare(path, bytes, opts)?;
-    let files = emit::emit(&api, &emit_opts)?;
-    let module_path = module_path.unwrap_or_else(|| vec![naming::crate_ident(&emit_opts.crate_name)]);
-    let features: BTreeSet<String> =
-        module_opts.full_serde.then(|| emit::FULL_SERDE_FEATURE.to_owned()).into_iter().collect();
-    let source = module::assemble(&files, &emit::header(&emit_opts), &module_path, features)?;
-    let ops = api.tags.iter().map(|t| t.operations.len()).sum();
-    Ok(GeneratedModule { module_path, source, fallbacks: api.fallbacks, counts: (ops, api.types.len()) })
+    check_options(opts)?;
+    analyze(path, bytes, &mut Timings::default(), |api, spec_sha256, _| {
+        let emit_opts = emit_options(path, &api, opts, spec_sha256);
+        let files = emit::emit(&api, &emit_opts)?;
+        let module_path = module_path.unwrap_or_else(|| vec![naming::crate_ident(&emit_opts.crate_name)]);
+        let features: BTreeSet<String> =
+            module_opts.full_serde.then(|| emit::FULL_SERDE_FEATURE.to_owned()).into_iter().collect();
+        let source = module::assemble(&files, &emit::header(&emit_opts), &module_path, features)?;
+        let ops = api.tags.iter().map(|t| t.operations.len()).sum();
+        Ok(GeneratedModule { module_path, source, fallbacks: api.fallbacks, counts: (ops, api.types.len()) })
+    })
 }
 
-/// Analyzes the spec and settles what emission needs that is not in it: the package name
-/// (given and checked, or from the spec) and version.
-fn prepare(path: &Path, bytes: &[u8], opts: &Options) -> Result<(ir::Api, emit::EmitOptions)> {
+/// Refuses options that cannot work before reading the spec: a crate name given must be a
+/// valid package name.
+fn check_options(opts: &Options) -> Result<()> {
     if let Some(name) = &opts.crate_name {
         naming::check_crate_name(name).map_err(|message| Error::InvalidOption {
             option: "crate name",
@@ -275,12 +342,16 @@ fn prepare(path: &Path, bytes: &[u8], opts: &Options) -> Result<(ir::Api, emit::
             message,
         })?;
     }
-    let (api, spec_sha256) = analyze(path, bytes)?;
-    let emit_opts = emit::EmitOptions {
-        crate_name: opts.crate_name.clone().unwrap_or_else(|| naming::crate_name(&api)),
+    Ok(())
+}
+
+/// What emission needs that is not in the IR: the package name (given, or from the spec) and
+/// version, and the spec's name and hash for file headers.
+fn emit_options(path: &Path, api: &ir::Api, opts: &Options, spec_sha256: String) -> emit::EmitOptions {
+    emit::EmitOptions {
+        crate_name: opts.crate_name.clone().unwrap_or_else(|| naming::crate_name(api)),
         crate_version: api.crate_meta.version.clone().unwrap_or_else(|| opts.crate_version.clone()),
         spec_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         spec_sha256,
-    };
-    Ok((api, emit_opts))
+    }
 }

@@ -7,7 +7,7 @@
 //! to a node that is not itself a reference. Recursive *schemas* are fine here: lowering boxes
 //! them, and reports the ones no finite value satisfies.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write;
 
 use crate::error::{pointer_segment, Error, Result};
@@ -21,11 +21,19 @@ pub fn validate(spec: &LoadedSpec) -> Result<()> {
     collect_refs(&spec.raw, &mut String::from("#"), &mut refs);
     // Pointers known to lead, through references, to a node that is not one.
     let mut ends: BTreeSet<String> = BTreeSet::new();
+    // Targets already followed to a node that is not a reference: most references of a large
+    // spec name one of a few hundred components, and each lookup walks the tree.
+    let mut plain: HashSet<&str> = HashSet::new();
     for (at, target) in &refs {
+        if plain.contains(target.as_str()) {
+            continue;
+        }
         let pointer = target_of(spec, at, target)?;
         if is_reference(spec, &pointer) {
             let from = at.strip_suffix("/$ref").unwrap_or(at).to_owned();
             follow_chain(spec, from, pointer, &mut ends)?;
+        } else {
+            plain.insert(target);
         }
     }
     check_operation_ids(spec)
@@ -93,7 +101,8 @@ fn follow_chain(spec: &LoadedSpec, from: String, mut next: String, ends: &mut BT
 fn collect_refs(v: &serde_json::Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
     match v {
         serde_json::Value::Object(map) => {
-            if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+            // A scan, not `get`: objects are small, and a lookup hashes the key (SipHash).
+            if let Some((_, serde_json::Value::String(r))) = map.iter().find(|(k, _)| *k == "$ref") {
                 out.push((format!("{pointer}/$ref"), r.clone()));
             }
             for (k, child) in map {

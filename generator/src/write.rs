@@ -5,6 +5,7 @@
 //! files and are carried over untouched. Writing renders into a staging directory beside the
 //! output and swaps it in with renames, so a failure leaves the previous output as it was.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -32,13 +33,7 @@ pub fn write_crate(out: &Path, files: &Files) -> Result<()> {
         fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     let result = (|| {
-        for (rel, bytes) in files {
-            let path = staging.join(rel);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(io(dir))?;
-            }
-            fs::write(&path, bytes).map_err(io(&path))?;
-        }
+        write_files(&staging, files)?;
         if out.exists() {
             for rel in list_files(out)? {
                 if !is_owned(&rel) && !rel.starts_with("target/") {
@@ -77,6 +72,20 @@ pub fn write_crate(out: &Path, files: &Files) -> Result<()> {
             let _ = fs::rename(&old_target, out.join("target"));
         }
         fs::remove_dir_all(&backup).map_err(io(&backup))?;
+    }
+    Ok(())
+}
+
+/// Writes `files` below `root`, creating each directory once (not once per file: a failed
+/// `mkdir` is a round trip to the file system too).
+fn write_files(root: &Path, files: &Files) -> Result<()> {
+    let dirs: BTreeSet<PathBuf> = files.keys().filter_map(|rel| root.join(rel).parent().map(Path::to_owned)).collect();
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        fs::write(&path, bytes).map_err(io(&path))?;
     }
     Ok(())
 }

@@ -48,6 +48,38 @@ fn wrong_shape_names_the_pointer() {
     );
 }
 
+/// A JSON 3.0 text is shape-checked straight from its text, beside parsing: what that reading
+/// refuses is checked again on the tree and located, and what it does not read
+/// (`webhooks` in a 3.0 document) is still checked.
+#[test]
+fn json_shape_errors_are_located_too() {
+    check(
+        "shape.json",
+        "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n \"paths\": {\"/x\": {\"get\": {\"responses\": 5}}}}\n",
+        &["at #/paths/~1x/get/responses", "not a valid OpenAPI 3.0 document", "shape.json:2:"],
+    );
+    check(
+        "webhooks30.json",
+        "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {},\n \"webhooks\": {\"ping\": {\"post\": {\"requestBody\": 5}}}}\n",
+        &["at #/webhooks/ping/post/requestBody", "webhooks30.json"],
+    );
+}
+
+/// A key repeated in one object keeps its last value (as YAML's and serde_json's readers of
+/// the tree do) rather than failing the text-level shape check.
+#[test]
+fn repeated_json_key_keeps_the_last_value() {
+    let dir = common::scratch("errors-repeated-key");
+    let path = dir.join("repeated.json");
+    let text = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"title\": \"Repeated\", \"version\": \"1\"}, \"paths\": {}}";
+    std::fs::write(&path, text).unwrap();
+    let generated = generate_file(&path, &Options::default()).expect("a repeated key is not a shape error");
+    assert!(
+        generated.files.values().any(|body| String::from_utf8_lossy(body).contains("Repeated")),
+        "the last value of the repeated key is the one read"
+    );
+}
+
 #[test]
 fn dangling_reference() {
     check(

@@ -305,56 +305,22 @@ impl<
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/note");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        {
-            let value = &self.with;
-            for v in value {
-                query.push(("with[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.show;
-            for v in value {
-                query.push(("show[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.count {
-            for v in value {
-                query.push(("count[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.order_by;
-            for v in value {
-                query.push(("order_by[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.filter {
-            query.push(("filter", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            query.push(("limit", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.offset {
-            query.push(("offset", crate::runtime::client::to_param(value)));
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/note",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/note",
+            self.timeout,
+        );
+        spec.path("/note");
+        spec.query_list("with[]", &self.with, true, ",");
+        spec.query_list("show[]", &self.show, true, ",");
+        spec.query_list_opt("count[]", &self.count, true, ",");
+        spec.query_list("order_by[]", &self.order_by, true, ",");
+        spec.query_opt("filter", &self.filter);
+        spec.query_opt("limit", &self.limit);
+        spec.query_opt("offset", &self.offset);
+        spec.header_opt("accept-language", &self.accept_language);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -439,29 +405,16 @@ impl NoteCreateRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/note");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/note",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/note",
+            self.timeout,
+        );
+        spec.path("/note");
+        spec.header_opt("accept-language", &self.accept_language);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -562,46 +515,19 @@ impl<
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/note/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/note/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        {
-            let value = &self.with;
-            for v in value {
-                query.push(("with[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.show;
-            for v in value {
-                query.push(("show[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.count {
-            for v in value {
-                query.push(("count[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/note/{id}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/note/");
+        spec.path_param(&self.id);
+        spec.query_list("with[]", &self.with, true, ",");
+        spec.query_list("show[]", &self.show, true, ",");
+        spec.query_list_opt("count[]", &self.count, true, ",");
+        spec.header_opt("accept-language", &self.accept_language);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<T>, crate::Error> {
@@ -636,29 +562,16 @@ impl NoteDeleteRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/note/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            0usize,
+            "/note/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::DELETE,
-            server: 0usize,
-            template: "/note/{id}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/note/");
+        spec.path_param(&self.id);
+        spec.header_opt("accept-language", &self.accept_language);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -697,34 +610,17 @@ impl NoteUpdateRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/note/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::PATCH,
+            0usize,
+            "/note/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::PATCH,
-            server: 0usize,
-            template: "/note/{id}",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        spec.path("/note/");
+        spec.path_param(&self.id);
+        spec.header_opt("accept-language", &self.accept_language);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

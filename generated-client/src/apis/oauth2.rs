@@ -159,55 +159,23 @@ impl Oauth2AuthorizeRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/authorize");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        {
-            let value = &self.client_id;
-            query.push(("client_id", crate::runtime::client::to_param(value)));
-        }
-        {
-            let value = &self.redirect_uri;
-            query.push(("redirect_uri", crate::runtime::client::to_param(value)));
-        }
-        {
-            let value = &self.response_type;
-            query.push(("response_type", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            query.push(("scope", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.state {
-            query.push(("state", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.response_mode {
-            query.push(("response_mode", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.nonce {
-            query.push(("nonce", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.code_challenge {
-            query.push(("code_challenge", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.code_challenge_method {
-            query
-                .push((
-                    "code_challenge_method",
-                    crate::runtime::client::to_param(value),
-                ));
-        }
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 1usize,
-            template: "/authorize",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            1usize,
+            "/authorize",
+            self.timeout,
+        );
+        spec.path("/authorize");
+        spec.query("client_id", &self.client_id);
+        spec.query("redirect_uri", &self.redirect_uri);
+        spec.query("response_type", &self.response_type);
+        spec.query_opt("scope", &self.scope);
+        spec.query_opt("state", &self.state);
+        spec.query_opt("response_mode", &self.response_mode);
+        spec.query_opt("nonce", &self.nonce);
+        spec.query_opt("code_challenge", &self.code_challenge);
+        spec.query_opt("code_challenge_method", &self.code_challenge_method);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -234,26 +202,15 @@ impl Oauth2TokenRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/token");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 1usize,
-            template: "/token",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            1usize,
+            "/token",
+            self.timeout,
+        );
+        spec.path("/token");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -281,21 +238,14 @@ impl Oauth2ScopesRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/scopes");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 1usize,
-            template: "/scopes",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            1usize,
+            "/scopes",
+            self.timeout,
+        );
+        spec.path("/scopes");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

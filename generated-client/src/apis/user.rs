@@ -309,57 +309,22 @@ impl<
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/user");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        {
-            let value = &self.with;
-            for v in value {
-                query.push(("with[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.show;
-            for v in value {
-                query.push(("show[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.count;
-            for v in value {
-                query.push(("count[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.order_by;
-            for v in value {
-                query.push(("order_by[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.filter {
-            query.push(("filter", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            query.push(("limit", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.offset {
-            query.push(("offset", crate::runtime::client::to_param(value)));
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/user",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/user",
+            self.timeout,
+        );
+        spec.path("/user");
+        spec.query_list("with[]", &self.with, true, ",");
+        spec.query_list("show[]", &self.show, true, ",");
+        spec.query_list("count[]", &self.count, true, ",");
+        spec.query_list("order_by[]", &self.order_by, true, ",");
+        spec.query_opt("filter", &self.filter);
+        spec.query_opt("limit", &self.limit);
+        spec.query_opt("offset", &self.offset);
+        spec.header_opt("accept-language", &self.accept_language);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -444,29 +409,16 @@ impl UserCreateRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/user");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/user",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/user",
+            self.timeout,
+        );
+        spec.path("/user");
+        spec.header_opt("accept-language", &self.accept_language);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -575,47 +527,19 @@ impl<
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/user/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/user/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        {
-            let value = &self.with;
-            for v in value {
-                query.push(("with[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.show;
-            for v in value {
-                query.push(("show[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.count;
-            for v in value {
-                query.push(("count[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/user/{id}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/user/");
+        spec.path_param(&self.id);
+        spec.query_list("with[]", &self.with, true, ",");
+        spec.query_list("show[]", &self.show, true, ",");
+        spec.query_list("count[]", &self.count, true, ",");
+        spec.header_opt("accept-language", &self.accept_language);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<T>, crate::Error> {
@@ -650,29 +574,16 @@ impl UserDeleteRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/user/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            0usize,
+            "/user/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::DELETE,
-            server: 0usize,
-            template: "/user/{id}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/user/");
+        spec.path_param(&self.id);
+        spec.header_opt("accept-language", &self.accept_language);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -711,34 +622,17 @@ impl UserUpdateRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/user/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::PATCH,
+            0usize,
+            "/user/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::PATCH,
-            server: 0usize,
-            template: "/user/{id}",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        spec.path("/user/");
+        spec.path_param(&self.id);
+        spec.header_opt("accept-language", &self.accept_language);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

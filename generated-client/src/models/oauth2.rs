@@ -190,11 +190,6 @@ impl TokenRequestAuthorizationCodeGrantType {
         }
     }
 }
-impl ::std::fmt::Display for TokenRequestAuthorizationCodeGrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for TokenRequestAuthorizationCodeGrantType {
     fn from(v: &str) -> Self {
         match v {
@@ -203,22 +198,7 @@ impl ::std::convert::From<&str> for TokenRequestAuthorizationCodeGrantType {
         }
     }
 }
-impl ::serde::Serialize for TokenRequestAuthorizationCodeGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenRequestAuthorizationCodeGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(TokenRequestAuthorizationCodeGrantType);
 /// Always `refresh_token`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -237,11 +217,6 @@ impl TokenRequestRefreshGrantType {
         }
     }
 }
-impl ::std::fmt::Display for TokenRequestRefreshGrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for TokenRequestRefreshGrantType {
     fn from(v: &str) -> Self {
         match v {
@@ -250,22 +225,7 @@ impl ::std::convert::From<&str> for TokenRequestRefreshGrantType {
         }
     }
 }
-impl ::serde::Serialize for TokenRequestRefreshGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenRequestRefreshGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(TokenRequestRefreshGrantType);
 /// `oauth2Authorize.response_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -284,11 +244,6 @@ impl Oauth2AuthorizeResponseType {
         }
     }
 }
-impl ::std::fmt::Display for Oauth2AuthorizeResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for Oauth2AuthorizeResponseType {
     fn from(v: &str) -> Self {
         match v {
@@ -297,22 +252,7 @@ impl ::std::convert::From<&str> for Oauth2AuthorizeResponseType {
         }
     }
 }
-impl ::serde::Serialize for Oauth2AuthorizeResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(Oauth2AuthorizeResponseType);
 /// `oauth2Authorize.code_challenge_method`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -331,11 +271,6 @@ impl Oauth2AuthorizeCodeChallengeMethod {
         }
     }
 }
-impl ::std::fmt::Display for Oauth2AuthorizeCodeChallengeMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for Oauth2AuthorizeCodeChallengeMethod {
     fn from(v: &str) -> Self {
         match v {
@@ -344,19 +279,4 @@ impl ::std::convert::From<&str> for Oauth2AuthorizeCodeChallengeMethod {
         }
     }
 }
-impl ::serde::Serialize for Oauth2AuthorizeCodeChallengeMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeCodeChallengeMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(Oauth2AuthorizeCodeChallengeMethod);

@@ -1961,11 +1961,6 @@ impl FieldResponseType {
         }
     }
 }
-impl ::std::fmt::Display for FieldResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for FieldResponseType {
     fn from(v: &str) -> Self {
         match v {
@@ -1981,22 +1976,7 @@ impl ::std::convert::From<&str> for FieldResponseType {
         }
     }
 }
-impl ::serde::Serialize for FieldResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FieldResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(FieldResponseType);
 /// Kind of record the field is attached to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2033,11 +2013,6 @@ impl FieldResponseModel {
         }
     }
 }
-impl ::std::fmt::Display for FieldResponseModel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for FieldResponseModel {
     fn from(v: &str) -> Self {
         match v {
@@ -2052,22 +2027,7 @@ impl ::std::convert::From<&str> for FieldResponseModel {
         }
     }
 }
-impl ::serde::Serialize for FieldResponseModel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FieldResponseModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(FieldResponseModel);
 /// Priority.
 ///
 /// Constraints: default `"normal"`.
@@ -2094,11 +2054,6 @@ impl TaskResponsePriority {
         }
     }
 }
-impl ::std::fmt::Display for TaskResponsePriority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for TaskResponsePriority {
     fn from(v: &str) -> Self {
         match v {
@@ -2109,22 +2064,7 @@ impl ::std::convert::From<&str> for TaskResponsePriority {
         }
     }
 }
-impl ::serde::Serialize for TaskResponsePriority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaskResponsePriority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(TaskResponsePriority);
 /// `AcceptLanguage`
 ///
 /// Constraints: default `"nl"`.
@@ -2148,11 +2088,6 @@ impl AcceptLanguage {
         }
     }
 }
-impl ::std::fmt::Display for AcceptLanguage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for AcceptLanguage {
     fn from(v: &str) -> Self {
         match v {
@@ -2162,22 +2097,7 @@ impl ::std::convert::From<&str> for AcceptLanguage {
         }
     }
 }
-impl ::serde::Serialize for AcceptLanguage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(AcceptLanguage);
 /// Partial `UserResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A user of the Cirqll account.

@@ -279,11 +279,6 @@ impl TemplateResponseType {
         }
     }
 }
-impl ::std::fmt::Display for TemplateResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for TemplateResponseType {
     fn from(v: &str) -> Self {
         match v {
@@ -294,22 +289,7 @@ impl ::std::convert::From<&str> for TemplateResponseType {
         }
     }
 }
-impl ::serde::Serialize for TemplateResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TemplateResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(TemplateResponseType);
 /// Partial `TemplateResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A reusable quote or e-mail template.

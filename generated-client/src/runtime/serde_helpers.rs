@@ -202,3 +202,52 @@ macro_rules! deserialize_struct {
 }
 #[allow(unused_imports)]
 pub(crate) use deserialize_struct;
+
+/// Implements `Display`, `Serialize` and `Deserialize` for a generated string enum through its
+/// `as_str` and `From<&str>`, which carry the variants: `string_enum!(Color);`. The three impls
+/// are the same for every enum, so they are written once, here, instead of in each model file.
+// A crate without string enums does not use it.
+#[allow(unused_macros)]
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, s: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                ::std::result::Result::Ok(Self::from(s.as_ref()))
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
+/// Implements `Serialize` and `Deserialize` for a generated integer enum through its `value`
+/// and `From<i64>`, which carry the variants: `integer_enum!(Level);`.
+// A crate without integer enums does not use it.
+#[allow(unused_macros)]
+macro_rules! integer_enum {
+    ($name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, s: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> ::std::result::Result<Self, __D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use integer_enum;

@@ -10,8 +10,9 @@ use super::ident;
 use super::types::rust_type;
 use crate::ir::*;
 
-/// The source of `src/apis/<tag>.rs`.
-pub fn tag_module(api: &Api, krate: &str, tag: &Tag) -> TokenStream {
+/// The source of `src/apis/<tag>.rs`, in groups of items to parse one at a time: the API
+/// struct with its methods, then each operation's request builder.
+pub fn tag_module(api: &Api, krate: &str, tag: &Tag) -> Vec<TokenStream> {
     let api_name = ident(&tag.api_type);
     let tag_docs = doc_attrs(&tag.docs, &format!("Operations tagged `{}`.", tag.name.wire));
     let mut methods = Vec::new();
@@ -21,7 +22,7 @@ pub fn tag_module(api: &Api, krate: &str, tag: &Tag) -> TokenStream {
         methods.push(method);
         builders.push(builder);
     }
-    quote! {
+    let head = quote! {
         #tag_docs
         #[derive(Debug, Clone)]
         pub struct #api_name {
@@ -33,8 +34,8 @@ pub fn tag_module(api: &Api, krate: &str, tag: &Tag) -> TokenStream {
             }
             #(#methods)*
         }
-        #(#builders)*
-    }
+    };
+    std::iter::once(head).chain(builders).collect()
 }
 
 /// Arguments of the tag method: path parameters, required query/header parameters, body.
@@ -320,16 +321,6 @@ fn typed_setter(
     }
 }
 
-/// The text of a parameter value `expr`: arrays joined with the parameter's delimiter.
-fn param_text(p: &Param, expr: TokenStream) -> TokenStream {
-    if matches!(p.ty, TypeRef::Vec(_)) {
-        let delimiter = p.delimiter.as_str();
-        quote!(crate::runtime::client::join_params(#expr, #delimiter))
-    } else {
-        quote!(crate::runtime::client::to_param(#expr))
-    }
-}
-
 /// The delimiter a form or multipart field's array is joined with, when it is joined.
 fn joined_with(body: &Body, wire: &str) -> Option<&'static str> {
     body.joined.iter().find(|(field, _)| field == wire).map(|(_, d)| d.as_str())
@@ -405,144 +396,82 @@ fn encode_body(api: &Api, body: &Body) -> TokenStream {
     }
 }
 
-/// The body of `request_spec()`.
+/// The body of `request_spec()`: the runtime's `RequestSpec::new`, then one runtime call per
+/// part of the path and per parameter (the code is the same for every operation, so it lives
+/// in `templates/runtime/client.rs`, compiled once, instead of in each builder). Array
+/// parameters take the `_list` calls with their delimiter.
 fn request_spec(api: &Api, op: &Operation) -> TokenStream {
-    let mut path_parts = Vec::new();
-    // A one-character literal is pushed as a char (clippy's `single_char_add_str`).
-    let push_literal = |lit: &str| {
-        let mut chars = lit.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) => quote!(path.push(#c);),
-            _ => quote!(path.push_str(#lit);),
-        }
-    };
+    let mut calls = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let lit = &rest[..start];
         if !lit.is_empty() {
-            path_parts.push(push_literal(lit));
+            calls.push(quote!(spec.path(#lit);));
         }
         let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
         let name = &rest[start + 1..end];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name.wire == name) {
             let n = ident(&p.name.rust);
-            path_parts.push(if matches!(p.ty, TypeRef::Vec(_)) {
+            calls.push(if matches!(p.ty, TypeRef::Vec(_)) {
                 let delimiter = p.delimiter.as_str();
-                quote!(path.push_str(&crate::runtime::client::encode_path_list(&self.#n, #delimiter));)
+                quote!(spec.path_list(&self.#n, #delimiter);)
             } else {
-                quote!(path.push_str(&crate::runtime::client::encode_path(&crate::runtime::client::to_param(&self.#n)));)
+                quote!(spec.path_param(&self.#n);)
             });
         }
         rest = &rest[end + 1..];
     }
     if !rest.is_empty() {
-        path_parts.push(push_literal(rest));
+        calls.push(quote!(spec.path(#rest);));
     }
-    let mut query = Vec::new();
     for p in op.params.iter().filter(|p| p.location == ParamLocation::Query) {
         let n = ident(&p.name.rust);
         let wire = &p.name.wire;
-        let push = if matches!(p.ty, TypeRef::Vec(_)) && p.explode {
-            quote!(for v in value { query.push((#wire, crate::runtime::client::to_param(v))); })
-        } else if matches!(p.ty, TypeRef::Vec(_)) {
-            let text = param_text(p, quote!(value));
-            quote!(if !value.is_empty() { query.push((#wire, #text)); })
-        } else {
-            quote!(query.push((#wire, crate::runtime::client::to_param(value)));)
-        };
-        // Typed list roles accumulate in a plain Vec<String>; everything else is optional.
+        // Typed list roles accumulate in a plain Vec<String>, always present.
         let typed_list = is_typed(api, op, p) && p.role != Some(QueryRole::Filter);
-        let push = if typed_list && !(matches!(p.ty, TypeRef::Vec(_)) && p.explode) {
-            let delimiter = p.delimiter.as_str();
-            quote!(if !value.is_empty() { query.push((#wire, value.join(#delimiter))); })
-        } else {
-            push
-        };
-        query.push(if is_argument(p) || typed_list {
-            quote!({ let value = &self.#n; #push })
-        } else {
-            quote!(if let ::std::option::Option::Some(value) = &self.#n { #push })
+        let is_vec = matches!(p.ty, TypeRef::Vec(_));
+        let explode = is_vec && p.explode;
+        let delimiter = p.delimiter.as_str();
+        calls.push(match (is_argument(p) || typed_list, is_vec || typed_list) {
+            (true, true) => quote!(spec.query_list(#wire, &self.#n, #explode, #delimiter);),
+            (true, false) => quote!(spec.query(#wire, &self.#n);),
+            (false, true) => quote!(spec.query_list_opt(#wire, &self.#n, #explode, #delimiter);),
+            (false, false) => quote!(spec.query_opt(#wire, &self.#n);),
         });
     }
-    // Required headers start the vector; optional ones are pushed when set.
+    // Required headers first, then the optional ones that are set.
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header);
-    let required_headers: Vec<TokenStream> = headers
-        .clone()
-        .filter(|p| is_argument(p))
-        .map(|p| {
-            let (n, wire) = (ident(&p.name.rust), p.name.wire.to_ascii_lowercase());
-            let text = param_text(p, quote!(&self.#n));
-            quote!((#wire, #text))
-        })
-        .collect();
-    let header_pushes: Vec<TokenStream> = headers
-        .filter(|p| !is_argument(p))
-        .map(|p| {
-            let (n, wire) = (ident(&p.name.rust), p.name.wire.to_ascii_lowercase());
-            let text = param_text(p, quote!(value));
-            quote!(if let ::std::option::Option::Some(value) = &self.#n { headers.push((#wire, #text)); })
-        })
-        .collect();
-    let cookies: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Cookie)
-        .map(|p| {
-            let n = ident(&p.name.rust);
-            let wire = &p.name.wire;
-            if is_argument(p) {
-                let text = param_text(p, quote!(&self.#n));
-                quote!(cookies.push(::std::format!("{}={}", #wire, #text));)
-            } else {
-                let text = param_text(p, quote!(value));
-                quote!(if let ::std::option::Option::Some(value) = &self.#n { cookies.push(::std::format!("{}={}", #wire, #text)); })
-            }
-        })
-        .collect();
-    let cookie_code = (!cookies.is_empty()).then(|| {
-        quote! {
-            let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
-            #(#cookies)*
-            if !cookies.is_empty() { headers.push(("cookie", cookies.join("; "))); }
-        }
-    });
-    let body = if op.body.is_some() {
-        quote!(self
-            .body
-            .clone()
-            .map_err(|e| crate::Error::Config(::std::format!("cannot encode the request body: {e}")))?)
-    } else {
-        quote!(crate::runtime::client::RequestBody::Empty)
-    };
+    for p in headers.clone().filter(|p| is_argument(p)).chain(headers.filter(|p| !is_argument(p))) {
+        calls.push(value_call(p, "header", &p.name.wire.to_ascii_lowercase()));
+    }
+    for p in op.params.iter().filter(|p| p.location == ParamLocation::Cookie) {
+        calls.push(value_call(p, "cookie", &p.name.wire));
+    }
+    if op.body.is_some() {
+        calls.push(quote!(spec.body_from(&self.body)?;));
+    }
     let method = format_ident!("{}", op.method.as_str());
     let server = op.server;
     let template = &op.path;
-    let query_mut = (!query.is_empty()).then(|| quote!(mut));
-    let headers_mut = (!header_pushes.is_empty() || cookie_code.is_some()).then(|| quote!(mut));
-    let headers_init = if required_headers.is_empty() {
-        quote!(::std::vec::Vec::new())
-    } else {
-        quote!(::std::vec![#(#required_headers),*])
-    };
+    let spec_mut = (!calls.is_empty()).then(|| quote!(mut));
     quote! {
-        let mut path = ::std::string::String::new();
-        #(#path_parts)*
-        #[allow(unused_mut)]
-        let #query_mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        #(#query)*
-        let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = #headers_init;
-        #(#header_pushes)*
-        #cookie_code
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::#method,
-            server: #server,
-            template: #template,
-            path,
-            query,
-            headers,
-            body: #body,
-            timeout: self.timeout,
-        })
+        let #spec_mut spec = crate::runtime::client::RequestSpec::new(::reqwest::Method::#method, #server, #template, self.timeout);
+        #(#calls)*
+        ::std::result::Result::Ok(spec)
+    }
+}
+
+/// The runtime call adding a header or cookie parameter (`kind`) named `wire`: required or
+/// optional (`_opt`), one value or an array joined with its delimiter (`_list`).
+fn value_call(p: &Param, kind: &str, wire: &str) -> TokenStream {
+    let n = ident(&p.name.rust);
+    let list = matches!(p.ty, TypeRef::Vec(_));
+    let method = format_ident!("{kind}{}{}", if list { "_list" } else { "" }, if is_argument(p) { "" } else { "_opt" });
+    if list {
+        let delimiter = p.delimiter.as_str();
+        quote!(spec.#method(#wire, &self.#n, #delimiter);)
+    } else {
+        quote!(spec.#method(#wire, &self.#n);)
     }
 }
 

@@ -1,24 +1,74 @@
 //! Doc comments from spec text: one `#[doc]` attribute per line, made safe for rustdoc.
 
-use proc_macro2::TokenStream;
+use std::borrow::Cow;
+
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::ir::Docs;
 
 /// `#[doc = "..."]` attributes for `docs`, or for `fallback` when the spec has no text.
 pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
-    let attrs = plain(&doc_lines(docs, fallback));
-    let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
-    quote!(#attrs #deprecated)
+    let mut attrs = plain(&doc_lines(docs, fallback));
+    if docs.deprecated {
+        attrs.extend(quote!(#[deprecated]));
+    }
+    attrs
 }
 
-/// Doc attributes for plain lines.
+/// Doc attributes for plain lines, `#[doc = r" line"]` each: the tokens `quote!(#[doc = #l])`
+/// makes, built directly, since this runs for every line of every doc comment of a crate.
 pub fn plain(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#attrs)*)
+    let doc = Ident::new("doc", Span::call_site());
+    let mut line = String::new();
+    let mut attrs = TokenStream::new();
+    for l in lines {
+        line.clear();
+        if !l.is_empty() {
+            line.push(' ');
+            line.push_str(l);
+        }
+        let value = [
+            TokenTree::Ident(doc.clone()),
+            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            TokenTree::Literal(text(&line)),
+        ];
+        attrs.extend([
+            TokenTree::Punct(Punct::new('#', Spacing::Alone)),
+            TokenTree::Group(Group::new(Delimiter::Bracket, value.into_iter().collect())),
+        ]);
+    }
+    attrs
+}
+
+/// The string literal of one doc line, written raw (`r"..."`) when that cannot show.
+///
+/// prettyplease prints a doc attribute as a `///` comment from the literal's value, so the
+/// output is the same either way; a raw literal is only cheaper: written without escaping
+/// each character, and read back (by syn, several times, and by prettyplease) by copying
+/// instead of unescaping. Doc text is a fifth of a large crate's bytes. Text that prettyplease
+/// would print as an attribute (several lines, or a leading `/`) keeps the ordinary literal,
+/// and so does text with a carriage return, which a raw string cannot hold.
+pub fn text(text: &str) -> Literal {
+    if !text.contains(['\r', '\n']) && !text.starts_with('/') {
+        // The closing `"` needs more `#` than follow any `"` inside.
+        let hashes = text
+            .match_indices('"')
+            .map(|(i, _)| text[i + 1..].bytes().take_while(|&b| b == b'#').count() + 1)
+            .max()
+            .unwrap_or(0);
+        let mut raw = String::with_capacity(text.len() + 3 + 2 * hashes);
+        raw.push('r');
+        raw.extend(std::iter::repeat_n('#', hashes));
+        raw.push('"');
+        raw.push_str(text);
+        raw.push('"');
+        raw.extend(std::iter::repeat_n('#', hashes));
+        if let Ok(lit) = raw.parse::<Literal>() {
+            return lit;
+        }
+    }
+    Literal::string(text)
 }
 
 /// The lines of a doc comment: summary, description, constraints, provenance.
@@ -59,7 +109,12 @@ pub fn doc_lines(docs: &Docs, fallback: &str) -> Vec<String> {
 /// and trailing whitespace.
 fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for line in text.replace("\r\n", "\n").replace('\t', "    ").lines() {
+    let text = if text.contains(['\r', '\t']) {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\t', "    "))
+    } else {
+        Cow::Borrowed(text)
+    };
+    for line in text.lines() {
         let trimmed = line.trim_end();
         let mut l = trimmed.trim_start().to_owned();
         if l.starts_with("```") {

@@ -44,8 +44,9 @@ pub fn mock_mod(api: &Api) -> TokenStream {
     }
 }
 
-/// `src/mock/<tag>.rs`: the tag's accessor, expectation factory and operations.
-pub fn tag_mock(api: &Api, tag: &Tag) -> TokenStream {
+/// `src/mock/<tag>.rs`: the tag's accessor, expectation factory and operations, in groups of
+/// items to parse one at a time (the factory, then each operation's items).
+pub fn tag_mock(api: &Api, tag: &Tag) -> Vec<TokenStream> {
     let accessor = ident(&tag.mock_accessor);
     let factory = ident(&tag.mock_type);
     let factory_doc =
@@ -64,7 +65,7 @@ pub fn tag_mock(api: &Api, tag: &Tag) -> TokenStream {
         }
     });
     let operations = tag.operations.iter().map(|op| operation(api, tag, op));
-    quote! {
+    let head = quote! {
         #![doc = #module_doc]
         #[doc = #factory_doc]
         #[derive(Debug, Clone)]
@@ -80,8 +81,8 @@ pub fn tag_mock(api: &Api, tag: &Tag) -> TokenStream {
         impl #factory {
             #(#methods)*
         }
-        #(#operations)*
-    }
+    };
+    std::iter::once(head).chain(operations).collect()
 }
 
 /// `` `GET /customer/{id}`: Get one customer ``.

@@ -16,12 +16,14 @@ mod webhooks;
 pub(crate) use types::FULL_SERDE_FEATURE;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::ir::*;
+use crate::timings::Timings;
 
 /// Options that are not in the spec.
 #[derive(Debug, Clone)]
@@ -85,30 +87,99 @@ impl Job<'_> {
         }
     }
 
-    fn render(&self, api: &Api, krate: &str, header: &str, payloads: &[Vec<String>]) -> Result<(String, String)> {
-        let (path, tokens) = match self {
+    /// Builds and prints the file, adding the time of each step to `spent` (emit, print).
+    /// Items are parsed as they are built, so token streams never pile up for a whole file.
+    fn render(
+        &self,
+        api: &Api,
+        krate: &str,
+        header: &str,
+        payloads: &[Vec<String>],
+        spent: &mut [Duration; 2],
+    ) -> Result<(String, String)> {
+        match self {
             Job::Models(module, doc, defs) => {
-                let models = defs.iter().map(|(id, def)| types::model(api, def, &payloads[*id]));
-                (format!("src/models/{module}.rs"), quote!(#![doc = #doc] #(#models)*))
+                let mut file = ParsedFile::new(format!("src/models/{module}.rs"));
+                file.push(quote!(#![doc = #doc]), spent)?;
+                for (id, def) in defs {
+                    let start = Instant::now();
+                    let tokens = types::model(api, def, &payloads[*id]);
+                    spent[0] += start.elapsed();
+                    file.push(tokens, spent)?;
+                }
+                file.print(header, spent)
             }
-            Job::Tag(tag) => (format!("src/apis/{}.rs", tag.name.rust), apis::tag_module(api, krate, tag)),
-            Job::Mock(tag) => (format!("src/mock/{}.rs", tag.mock_accessor), mock::tag_mock(api, tag)),
-        };
-        let text = render(&path, tokens, header)?;
-        Ok((path, text))
+            Job::Tag(tag) => {
+                let mut file = ParsedFile::new(format!("src/apis/{}.rs", tag.name.rust));
+                let start = Instant::now();
+                let items = apis::tag_module(api, krate, tag);
+                spent[0] += start.elapsed();
+                for tokens in items {
+                    file.push(tokens, spent)?;
+                }
+                file.print(header, spent)
+            }
+            Job::Mock(tag) => {
+                let mut file = ParsedFile::new(format!("src/mock/{}.rs", tag.mock_accessor));
+                let start = Instant::now();
+                let items = mock::tag_mock(api, tag);
+                spent[0] += start.elapsed();
+                for tokens in items {
+                    file.push(tokens, spent)?;
+                }
+                file.print(header, spent)
+            }
+        }
     }
 }
 
-/// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified).
-/// Workers take the next job from a shared counter, and `jobs` comes heaviest first, so no
-/// worker is left with a large tag module at the end while the others idle.
-fn render_parallel(
+/// A Rust file whose items are parsed one group at a time: smaller token buffers than one
+/// parse of the whole file, and each group's tokens are freed as soon as it is parsed.
+struct ParsedFile {
+    path: String,
+    file: syn::File,
+}
+
+impl ParsedFile {
+    fn new(path: String) -> Self {
+        ParsedFile { path, file: syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() } }
+    }
+
+    /// Parses `tokens` (inner attributes and items) into the file; the time goes to `spent[1]`.
+    fn push(&mut self, tokens: TokenStream, spent: &mut [Duration; 2]) -> Result<()> {
+        let start = Instant::now();
+        let part = parse(&self.path, tokens)?;
+        self.file.attrs.extend(part.attrs);
+        self.file.items.extend(part.items);
+        spent[1] += start.elapsed();
+        Ok(())
+    }
+
+    /// The printed file with `header`, and its path; the time goes to `spent[1]`.
+    fn print(self, header: &str, spent: &mut [Duration; 2]) -> Result<(String, String)> {
+        let start = Instant::now();
+        let text = print(header, &self.file);
+        spent[1] += start.elapsed();
+        Ok((self.path, text))
+    }
+}
+
+/// Renders `jobs` on up to `available_parallelism` threads (order of results unspecified),
+/// adding the workers' emit and print times to `spent`. Workers take the next job from a
+/// shared counter, and `jobs` comes heaviest first, so no worker is left with a large tag
+/// module at the end while the others idle.
+///
+/// The calling thread runs `beside` meanwhile (the small files of the crate), and its result is
+/// returned with the rendered files.
+fn render_parallel<T>(
     api: &Api,
     jobs: &[Job<'_>],
     krate: &str,
     header: &str,
     payloads: &[Vec<String>],
-) -> Result<Vec<(String, String)>> {
+    spent: &mut [Duration; 2],
+    beside: impl FnOnce() -> T,
+) -> Result<(Vec<(String, String)>, T)> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -116,34 +187,55 @@ fn render_parallel(
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
+                    let mut spent = [Duration::ZERO; 2];
                     while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        done.push(job.render(api, krate, header, payloads)?);
+                        done.push(job.render(api, krate, header, payloads, &mut spent)?);
                     }
-                    Ok::<_, Error>(done)
+                    Ok::<_, Error>((done, spent))
                 })
             })
             .collect();
+        let beside = beside();
         let mut out = Vec::with_capacity(jobs.len());
         for h in handles {
             match h.join() {
-                Ok(rendered) => out.extend(rendered?),
+                Ok(rendered) => {
+                    let (rendered, worker) = rendered?;
+                    out.extend(rendered);
+                    spent[0] += worker[0];
+                    spent[1] += worker[1];
+                }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        Ok(out)
+        Ok((out, beside))
     })
 }
 
 /// Parses generated tokens and prints them with the file header.
 fn render(path: &str, tokens: TokenStream, header: &str) -> Result<String> {
+    Ok(print(header, &parse(path, tokens)?))
+}
+
+/// Parses generated tokens as a file (inner attributes and items); `path` names it in errors.
+fn parse(path: &str, tokens: TokenStream) -> Result<syn::File> {
     let debug = std::env::var_os("CODEGEN_DEBUG").is_some().then(|| tokens.to_string());
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    syn::parse2(tokens).map_err(|e| {
         if let Some(t) = &debug {
             eprintln!("{t}");
         }
         Error::Emit { file: path.to_owned(), message: e.to_string() }
-    })?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    })
+}
+
+/// `header`, a blank line, and the file as prettyplease prints it.
+fn print(header: &str, file: &syn::File) -> String {
+    let body = prettyplease::unparse(file);
+    let mut text = String::with_capacity(header.len() + 1 + body.len());
+    text.push_str(header);
+    text.push('\n');
+    text.push_str(&body);
+    text
 }
 
 /// The first line of every generated Rust file: generator version, spec name and hash.
@@ -158,8 +250,26 @@ pub fn header(opts: &EmitOptions) -> String {
 
 /// Emits every file of the crate.
 pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
+    emit_timed(api, opts, &mut Timings::default())
+}
+
+/// [`emit`], recording the time spent building and printing in `timings` (`emit`, `print`,
+/// `emit_wall`).
+pub fn emit_timed(api: &Api, opts: &EmitOptions, timings: &mut Timings) -> Result<Files> {
+    let start = Instant::now();
+    let mut spent = [Duration::ZERO; 2];
+    let files = emit_files(api, opts, &mut spent)?;
+    timings.emit += spent[0];
+    timings.print += spent[1];
+    timings.emit_wall += start.elapsed();
+    Ok(files)
+}
+
+/// Every file of the crate; time building goes to `spent[0]`, parsing and printing to
+/// `spent[1]`.
+fn emit_files(api: &Api, opts: &EmitOptions, spent: &mut [Duration; 2]) -> Result<Files> {
+    let serial = Instant::now();
     let header = header(opts);
-    let mut files = Files::new();
 
     // Model and tag files are independent: render them on all cores. Token streams are not
     // `Send`, so each worker builds, parses and prints its own files; results are collected
@@ -186,11 +296,29 @@ pub fn emit(api: &Api, opts: &EmitOptions) -> Result<Files> {
     }
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight()));
     let krate = opts.crate_name.replace('-', "_");
-    for (path, text) in render_parallel(api, &jobs, &krate, &header, &payloads)? {
+    spent[0] += serial.elapsed();
+    // The remaining files are small: this thread renders them while the workers render the
+    // others, and the time of printing them counts as emitting.
+    let (rendered, small) = render_parallel(api, &jobs, &krate, &header, &payloads, spent, || {
+        let start = Instant::now();
+        let small = small_files(api, opts, &header, &groups);
+        (small, start.elapsed())
+    })?;
+    let (small, small_time) = small;
+    spent[0] += small_time;
+    let mut files = small?;
+    for (path, text) in rendered {
         files.insert(path, text.into_bytes());
     }
+    Ok(files)
+}
+
+/// The files of the crate other than model, tag and mock files: module lists, `lib.rs`, the
+/// query, OAuth and webhook modules, the runtime, `Cargo.toml`, README and `rustfmt.toml`.
+fn small_files(api: &Api, opts: &EmitOptions, header: &str, groups: &BTreeMap<&str, (Home, Group)>) -> Result<Files> {
+    let mut files = Files::new();
     let mut rust = |path: String, tokens: TokenStream| -> Result<()> {
-        let text = render(&path, tokens, &header)?;
+        let text = render(&path, tokens, header)?;
         files.insert(path, text.into_bytes());
         Ok(())
     };

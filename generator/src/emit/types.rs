@@ -231,16 +231,7 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
                     match v { #( #values => Self::#variants, )* other => Self::#unknown(other) }
                 }
             }
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    s.serialize_i64(self.value())
-                }
-            }
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                    <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
-                }
-            }
+            crate::runtime::serde_helpers::integer_enum!(#name);
         };
     }
     let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
@@ -259,27 +250,12 @@ fn enum_def(name: &Ident, docs: TokenStream, e: &Enum) -> TokenStream {
                 match self { #( Self::#variants => #wires, )* Self::#unknown(v) => v.as_str() }
             }
         }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
         impl ::std::convert::From<&str> for #name {
             fn from(v: &str) -> Self {
                 match v { #( #wires => Self::#variants, )* other => Self::#unknown(other.to_owned()) }
             }
         }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok(Self::from(s.as_ref()))
-            }
-        }
+        crate::runtime::serde_helpers::string_enum!(#name);
     }
 }
 

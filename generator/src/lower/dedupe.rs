@@ -11,17 +11,20 @@
 //! values pass between the two. Merging repeats until nothing changes, since merged children can
 //! make parents equal.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 use crate::ir::*;
 
 /// Merges same-shaped inline types of `api`; `components` are the ids of component schemas.
 pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
     let n = api.types.len();
+    let components: BTreeSet<TypeId> = components.iter().copied().collect();
     let is_component: Vec<bool> = (0..n).map(|i| components.contains(&i)).collect();
     // rep[i]: the type that stands for i; alias[i]: i is a component kept as an alias of rep[i].
     let mut rep: Vec<TypeId> = (0..n).collect();
     let mut alias = vec![false; n];
+    let mut key = String::new();
     loop {
         let mut first: BTreeMap<String, TypeId> = BTreeMap::new();
         let mut changed = false;
@@ -31,7 +34,7 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
             if rep[i] != i {
                 continue;
             }
-            let key = shape_key(&api.types[i].kind, &rep);
+            shape_key(&mut key, &api.types[i].kind, &rep);
             match first.get(&key) {
                 Some(&r) => {
                     rep[i] = r;
@@ -39,7 +42,7 @@ pub(crate) fn merge_identical(api: &mut Api, components: &[TypeId]) {
                     changed = true;
                 }
                 None => {
-                    first.insert(key, i);
+                    first.insert(key.clone(), i);
                 }
             }
         }
@@ -127,51 +130,80 @@ fn for_each_in_kind(kind: &mut TypeKind, f: &mut impl FnMut(&mut TypeRef)) {
     }
 }
 
-/// The shape of a type with references resolved through `rep`.
-fn shape_key(kind: &TypeKind, rep: &[TypeId]) -> String {
-    let r = |t: &TypeRef| ref_key(t, rep);
+/// Writes the shape of a type, with references resolved through `rep`, into `k` (cleared
+/// first): one buffer for every key instead of a string per field and reference.
+fn shape_key(k: &mut String, kind: &TypeKind, rep: &[TypeId]) {
+    k.clear();
     match kind {
         TypeKind::Struct(s) => {
-            let mut k = String::from("S");
+            k.push('S');
             for f in &s.fields {
-                let default = f.default.as_ref().map(|d| d.to_string()).unwrap_or_default();
-                k.push_str(&format!(
-                    "|{}:{}{}{}{}:{}:{default}",
-                    f.name.wire,
-                    u8::from(f.required),
-                    u8::from(f.nullable),
-                    u8::from(f.read_only),
-                    u8::from(f.write_only),
-                    r(&f.ty)
-                ));
+                let flags = [f.required, f.nullable, f.read_only, f.write_only].map(|b| if b { '1' } else { '0' });
+                let _ = write!(k, "|{}:", f.name.wire);
+                k.extend(flags);
+                k.push(':');
+                ref_key(k, &f.ty, rep);
+                k.push(':');
+                if let Some(d) = &f.default {
+                    let _ = write!(k, "{d}");
+                }
             }
             if let Some(a) = &s.additional {
-                k.push_str(&format!("|+{}", r(a)));
+                k.push_str("|+");
+                ref_key(k, a, rep);
             }
-            k
         }
         TypeKind::Enum(e) => {
-            format!(
-                "E{}|{}",
-                u8::from(e.integer),
-                e.variants.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>().join("|")
-            )
+            k.push_str(if e.integer { "E1" } else { "E0" });
+            for v in &e.variants {
+                k.push('|');
+                k.push_str(&v.wire);
+            }
         }
-        TypeKind::Union(u) => format!(
-            "U{}|{}",
-            u.discriminator.as_deref().unwrap_or(""),
-            u.variants.iter().map(|v| format!("{}:{}", v.name.wire, r(&v.ty))).collect::<Vec<_>>().join("|")
-        ),
-        TypeKind::Alias(t) => format!("A{}", r(t)),
+        TypeKind::Union(u) => {
+            k.push('U');
+            k.push_str(u.discriminator.as_deref().unwrap_or(""));
+            for v in &u.variants {
+                k.push('|');
+                k.push_str(&v.name.wire);
+                k.push(':');
+                ref_key(k, &v.ty, rep);
+            }
+        }
+        TypeKind::Alias(t) => {
+            k.push('A');
+            ref_key(k, t, rep);
+        }
     }
 }
 
-fn ref_key(t: &TypeRef, rep: &[TypeId]) -> String {
+fn ref_key(k: &mut String, t: &TypeRef, rep: &[TypeId]) {
     match t {
-        TypeRef::Named(id) => format!("#{}", rep[*id]),
-        TypeRef::Vec(i) => format!("[{}]", ref_key(i, rep)),
-        TypeRef::Map(i) => format!("{{{}}}", ref_key(i, rep)),
-        TypeRef::Tuple(e) => format!("({})", e.iter().map(|t| ref_key(t, rep)).collect::<Vec<_>>().join(",")),
-        other => format!("{other:?}"),
+        TypeRef::Named(id) => {
+            let _ = write!(k, "#{}", rep[*id]);
+        }
+        TypeRef::Vec(i) => {
+            k.push('[');
+            ref_key(k, i, rep);
+            k.push(']');
+        }
+        TypeRef::Map(i) => {
+            k.push('{');
+            ref_key(k, i, rep);
+            k.push('}');
+        }
+        TypeRef::Tuple(elements) => {
+            k.push('(');
+            for (i, t) in elements.iter().enumerate() {
+                if i > 0 {
+                    k.push(',');
+                }
+                ref_key(k, t, rep);
+            }
+            k.push(')');
+        }
+        other => {
+            let _ = write!(k, "{other:?}");
+        }
     }
 }

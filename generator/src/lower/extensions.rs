@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::Lowerer;
+use super::{get, Lowerer};
 use crate::error::{Error, Result};
 use crate::ir::*;
 
@@ -15,20 +15,20 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn attach_extensions(&mut self, op: &mut Operation, raw: &Value, ptr: &str) -> Result<()> {
         let success_ty = op.success.iter().find_map(|s| s.ty.clone());
         let mut item = success_ty.clone();
-        if let Some(p) = raw.get("x-pagination") {
+        if let Some(p) = get(raw, "x-pagination") {
             let pptr = format!("{ptr}/x-pagination");
-            let style = p.get("style").and_then(Value::as_str).unwrap_or("offset");
+            let style = get(p, "style").and_then(Value::as_str).unwrap_or("offset");
             if style != "offset" {
                 return Err(self.unsupported(
                     &format!("{pptr}/style"),
                     format!("pagination style `{style}` (only `offset` is supported)"),
                 ));
             }
-            let items = p.get("items").and_then(Value::as_str).unwrap_or("/data");
-            let total = p.get("total").and_then(Value::as_str);
+            let items = get(p, "items").and_then(Value::as_str).unwrap_or("/data");
+            let total = get(p, "total").and_then(Value::as_str);
             let single = |s: &str| s.strip_prefix('/').filter(|k| !k.is_empty() && !k.contains('/')).map(str::to_owned);
-            let limit_param = p.get("limit-param").and_then(Value::as_str).unwrap_or("limit").to_owned();
-            let offset_param = p.get("offset-param").and_then(Value::as_str).unwrap_or("offset").to_owned();
+            let limit_param = get(p, "limit-param").and_then(Value::as_str).unwrap_or("limit").to_owned();
+            let offset_param = get(p, "offset-param").and_then(Value::as_str).unwrap_or("offset").to_owned();
             let has = |name: &str| op.params.iter().any(|x| x.location == ParamLocation::Query && x.name.wire == name);
             let total_key = match total {
                 None => Some(None),
@@ -99,13 +99,13 @@ impl<'a> Lowerer<'a> {
             return Ok(None);
         };
         let ptr = format!("#/components/schemas/{}", crate::error::pointer_segment(&name));
-        let Some(q) = self.node(&ptr).and_then(|s| s.get("x-query")) else {
+        let Some(q) = self.node(&ptr).and_then(|s| get(s, "x-query")) else {
             return Ok(None);
         };
         let list = |k: &str| -> Vec<Name> {
             q.get(k).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(Name::wire).collect()
         };
-        let resource = q.get("resource").and_then(Value::as_str).map(str::to_owned).unwrap_or(name);
+        let resource = get(q, "resource").and_then(Value::as_str).map(str::to_owned).unwrap_or(name);
         let mut memo = std::mem::take(&mut self.partials);
         let partial_type = self.partial(id, &mut memo);
         self.partials = memo;
@@ -238,7 +238,7 @@ impl<'a> Lowerer<'a> {
     /// that is not a string or not a valid package name.
     pub(crate) fn crate_meta(&self) -> Result<CrateMeta> {
         let v = self.node("#/x-rust-crate");
-        let name = match v.and_then(|v| v.get("name")) {
+        let name = match v.and_then(|v| get(v, "name")) {
             None => None,
             Some(Value::String(name)) => {
                 crate::naming::check_crate_name(name).map_err(|why| Error::Invalid {

@@ -136,7 +136,7 @@ impl<'a> Lowerer<'a> {
         let mut cur = value;
         let mut ptr = pointer.to_owned();
         for _ in 0..32 {
-            let Some((next, next_ptr)) = cur.get("$ref").and_then(Value::as_str).and_then(|r| self.follow(r)) else {
+            let Some((next, next_ptr)) = get(cur, "$ref").and_then(Value::as_str).and_then(|r| self.follow(r)) else {
                 break;
             };
             cur = next;
@@ -150,15 +150,15 @@ impl<'a> Lowerer<'a> {
         for (name, scheme) in schemes {
             let ptr = format!("#/components/securitySchemes/{}", crate::error::pointer_segment(name));
             let (scheme, _) = self.deref(scheme, &ptr);
-            if scheme.get("type").and_then(Value::as_str) != Some("oauth2") {
+            if get(scheme, "type").and_then(Value::as_str) != Some("oauth2") {
                 continue;
             }
             let Some(flow) = scheme.pointer("/flows/authorizationCode") else {
                 continue;
             };
-            let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let token_url = get(flow, "tokenUrl").and_then(Value::as_str).unwrap_or_default().to_owned();
             let mut scopes = indexmap::IndexMap::new();
-            if let Some(map) = flow.get("scopes").and_then(Value::as_object) {
+            if let Some(map) = get(flow, "scopes").and_then(Value::as_object) {
                 for (scope, desc) in map {
                     scopes.insert(
                         scope.clone(),
@@ -167,7 +167,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             return Some(OAuth2 {
-                authorization_url: flow.get("authorizationUrl").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                authorization_url: get(flow, "authorizationUrl").and_then(Value::as_str).unwrap_or_default().to_owned(),
                 refresh_url: flow
                     .get("refreshUrl")
                     .and_then(Value::as_str)
@@ -181,6 +181,19 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// `v[key]` when `v` is an object that has the key: a scan of the keys for the small objects a
+/// spec is made of (a lookup in serde_json's map hashes the key with SipHash, which costs more
+/// than comparing a few short keys; lowering does it several times for every schema), a
+/// lookup in larger ones. The same answer as [`Value::get`] with a `&str`.
+pub(crate) fn get<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    let map = v.as_object()?;
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| *k == key).map(|(_, value)| value)
+    } else {
+        map.get(key)
+    }
+}
+
 /// The string at `pointer` (no leading `#`).
 pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
     v.pointer(pointer).and_then(Value::as_str)
@@ -190,11 +203,11 @@ pub(crate) fn str_at<'v>(v: &'v Value, pointer: &str) -> Option<&'v str> {
 /// `summary` or `description` beside the reference (OpenAPI 3.1) overrides the target's.
 pub(crate) fn docs_through_ref(reference: &Value, target: &Value) -> Docs {
     let mut docs = docs_of(target);
-    if reference.get("$ref").is_some() {
-        if let Some(summary) = reference.get("summary").and_then(Value::as_str) {
+    if get(reference, "$ref").is_some() {
+        if let Some(summary) = get(reference, "summary").and_then(Value::as_str) {
             docs.summary = Some(summary.to_owned());
         }
-        if let Some(description) = reference.get("description").and_then(Value::as_str) {
+        if let Some(description) = get(reference, "description").and_then(Value::as_str) {
             docs.description = Some(description.to_owned());
         }
     }
@@ -202,59 +215,86 @@ pub(crate) fn docs_through_ref(reference: &Value, target: &Value) -> Docs {
 }
 
 /// Docs of a schema-like node: title/summary, description, constraints, provenance.
+///
+/// One pass over the node's keys (this runs for every schema and property of the spec, and
+/// each lookup by key hashes it), then the constraints in a fixed order.
 pub(crate) fn docs_of(v: &Value) -> Docs {
+    let Some(node) = v.as_object() else { return Docs::default() };
+    let (mut title, mut summary, mut description) = (None, None, None);
+    let (mut provenance, mut note) = (None, None);
+    // minLength, maxLength, minimum, maximum, pattern, format, default, readOnly, writeOnly,
+    // exclusiveMinimum, exclusiveMaximum.
+    let mut constraint: [Option<&Value>; 11] = [None; 11];
+    let mut deprecated = false;
+    for (key, value) in node {
+        match key.as_str() {
+            "title" => title = Some(value),
+            "summary" => summary = Some(value),
+            "description" => description = value.as_str(),
+            "deprecated" => deprecated = value.as_bool().unwrap_or(false),
+            "x-provenance" => provenance = value.as_str(),
+            "x-provenance-note" => note = value.as_str(),
+            "minLength" => constraint[0] = Some(value),
+            "maxLength" => constraint[1] = Some(value),
+            "minimum" => constraint[2] = Some(value),
+            "maximum" => constraint[3] = Some(value),
+            "pattern" => constraint[4] = Some(value),
+            "format" => constraint[5] = Some(value),
+            "default" => constraint[6] = Some(value),
+            "readOnly" => constraint[7] = Some(value),
+            "writeOnly" => constraint[8] = Some(value),
+            "exclusiveMinimum" => constraint[9] = Some(value),
+            "exclusiveMaximum" => constraint[10] = Some(value),
+            _ => {}
+        }
+    }
     let mut docs = Docs {
-        summary: v.get("title").or_else(|| v.get("summary")).and_then(Value::as_str).map(str::to_owned),
-        description: v.get("description").and_then(Value::as_str).map(str::to_owned),
+        // `title` wins over `summary` when present, even when it is not a string.
+        summary: title.or(summary).and_then(Value::as_str).map(str::to_owned),
+        description: description.map(str::to_owned),
         constraints: Vec::new(),
         provenance: None,
-        deprecated: v.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        deprecated,
     };
-    let note = |default: &'static str| v.get("x-provenance-note").and_then(Value::as_str).unwrap_or(default);
-    match v.get("x-provenance").and_then(Value::as_str) {
-        Some("inferred") => docs.provenance = Some(format!("Inferred: {}", note("not confirmed by the API docs"))),
+    match provenance {
+        Some("inferred") => {
+            docs.provenance = Some(format!("Inferred: {}", note.unwrap_or("not confirmed by the API docs")))
+        }
         // Not in the docs, but confirmed by the API's responses (`cirqll-codegen audit`).
-        Some("observed") => docs.provenance = Some(format!("Observed: {}", note("seen in the API's responses"))),
+        Some("observed") => {
+            docs.provenance = Some(format!("Observed: {}", note.unwrap_or("seen in the API's responses")))
+        }
         _ => {}
     }
-    let num = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_f64().map(|f| if f.fract() == 0.0 { format!("{}", f as i64) } else { f.to_string() }))
-    };
-    if let Some(m) = v.get("minLength").and_then(Value::as_u64) {
+    let num = |x: &Value| x.as_f64().map(|f| if f.fract() == 0.0 { format!("{}", f as i64) } else { f.to_string() });
+    let [min_len, max_len, minimum, maximum, pattern, format, default, read_only, write_only, exclusive_min, exclusive_max] =
+        constraint;
+    let flag = |x: Option<&Value>| x.and_then(Value::as_bool) == Some(true);
+    if let Some(m) = min_len.and_then(Value::as_u64) {
         docs.constraints.push(format!("at least {m} characters"));
     }
-    if let Some(m) = v.get("maxLength").and_then(Value::as_u64) {
+    if let Some(m) = max_len.and_then(Value::as_u64) {
         docs.constraints.push(format!("at most {m} characters"));
     }
-    let exclusive = |k: &str| v.get(k).and_then(Value::as_bool) == Some(true);
-    if let Some(m) = num("minimum") {
-        docs.constraints.push(if exclusive("exclusiveMinimum") {
-            format!("greater than {m}")
-        } else {
-            format!("minimum {m}")
-        });
+    if let Some(m) = minimum.and_then(num) {
+        docs.constraints.push(if flag(exclusive_min) { format!("greater than {m}") } else { format!("minimum {m}") });
     }
-    if let Some(m) = num("maximum") {
-        docs.constraints.push(if exclusive("exclusiveMaximum") {
-            format!("less than {m}")
-        } else {
-            format!("maximum {m}")
-        });
+    if let Some(m) = maximum.and_then(num) {
+        docs.constraints.push(if flag(exclusive_max) { format!("less than {m}") } else { format!("maximum {m}") });
     }
-    if let Some(p) = v.get("pattern").and_then(Value::as_str) {
+    if let Some(p) = pattern.and_then(Value::as_str) {
         docs.constraints.push(format!("pattern `{p}`"));
     }
-    if let Some(f) = v.get("format").and_then(Value::as_str) {
+    if let Some(f) = format.and_then(Value::as_str) {
         docs.constraints.push(format!("format `{f}`"));
     }
-    if let Some(d) = v.get("default") {
+    if let Some(d) = default {
         docs.constraints.push(format!("default `{d}`"));
     }
-    if v.get("readOnly").and_then(Value::as_bool) == Some(true) {
+    if flag(read_only) {
         docs.constraints.push("read-only".into());
     }
-    if v.get("writeOnly").and_then(Value::as_bool) == Some(true) {
+    if flag(write_only) {
         docs.constraints.push("write-only".into());
     }
     docs

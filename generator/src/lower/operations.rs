@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{docs_of, docs_through_ref, Lowerer};
+use super::{docs_of, docs_through_ref, get, Lowerer};
 use crate::error::{pointer_segment, Result};
 use crate::ir::*;
 
@@ -14,10 +14,10 @@ impl<'a> Lowerer<'a> {
         let mut tags: Vec<Tag> = Vec::new();
         if let Some(declared) = self.node("#/tags").and_then(Value::as_array) {
             for t in declared {
-                if let Some(name) = t.get("name").and_then(Value::as_str) {
+                if let Some(name) = get(t, "name").and_then(Value::as_str) {
                     if !tags.iter().any(|x| x.name.wire == name) {
                         let mut tag_name = Name::wire(name);
-                        if let Some(rust) = t.get("x-rust-name").and_then(Value::as_str) {
+                        if let Some(rust) = get(t, "x-rust-name").and_then(Value::as_str) {
                             tag_name.rust = rust.to_owned();
                         }
                         tags.push(Tag {
@@ -38,12 +38,12 @@ impl<'a> Lowerer<'a> {
         for (path, item) in paths {
             let item_ptr = format!("#/paths/{}", pointer_segment(path));
             let (item, item_ptr) = self.deref(item, &item_ptr);
-            let path_server = self.server_index(item.get("servers"));
+            let path_server = self.server_index(get(item, "servers"));
             for method in Method::ALL {
                 let key = method.key();
                 let Some(op) = item.get(key) else { continue };
                 let op_ptr = format!("{item_ptr}/{key}");
-                let server = self.server_index(op.get("servers")).or(path_server).unwrap_or(0);
+                let server = self.server_index(get(op, "servers")).or(path_server).unwrap_or(0);
                 let operation = self.operation(path, method, item, op, &item_ptr, &op_ptr, server)?;
                 let tag_name = op
                     .get("tags")
@@ -99,8 +99,8 @@ impl<'a> Lowerer<'a> {
         let mut seen = Vec::new();
         // Operation parameters override path-item parameters with the same name and location.
         for (list, ptr) in [
-            (op.get("parameters"), format!("{op_ptr}/parameters")),
-            (item.get("parameters"), format!("{item_ptr}/parameters")),
+            (get(op, "parameters"), format!("{op_ptr}/parameters")),
+            (get(item, "parameters"), format!("{item_ptr}/parameters")),
         ] {
             let Some(list) = list.and_then(Value::as_array) else {
                 continue;
@@ -108,8 +108,8 @@ impl<'a> Lowerer<'a> {
             for (i, reference) in list.iter().enumerate() {
                 let pptr = format!("{ptr}/{i}");
                 let (p, pptr) = self.deref(reference, &pptr);
-                let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-                let loc = p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let name = get(p, "name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let loc = get(p, "in").and_then(Value::as_str).unwrap_or_default().to_owned();
                 if seen.contains(&(name.clone(), loc.clone())) {
                     continue;
                 }
@@ -150,7 +150,7 @@ impl<'a> Lowerer<'a> {
             ParamLocation::Cookie => 3,
         };
         params.sort_by_key(|p| order(p.location));
-        let body = match op.get("requestBody") {
+        let body = match get(op, "requestBody") {
             Some(b) => self.body(b, &format!("{op_ptr}/requestBody"), &op_name)?,
             None => None,
         };
@@ -166,7 +166,7 @@ impl<'a> Lowerer<'a> {
             );
         }
         let mut name = Name::wire(op_name);
-        if let Some(rust) = op.get("x-rust-name").and_then(Value::as_str) {
+        if let Some(rust) = get(op, "x-rust-name").and_then(Value::as_str) {
             name.rust = rust.to_owned();
         }
         let mut operation = Operation {
@@ -210,10 +210,10 @@ impl<'a> Lowerer<'a> {
             Some(component) => component,
             None => format!("{op}.{name}"),
         };
-        let ty = match (p.get("schema"), p.get("content").and_then(Value::as_object)) {
+        let ty = match (get(p, "schema"), get(p, "content").and_then(Value::as_object)) {
             (Some(schema), _) => self.type_ref(schema, &format!("{ptr}/schema"), &hint)?,
             (None, Some(content)) => match content.iter().next() {
-                Some((mt, media)) => match media.get("schema") {
+                Some((mt, media)) => match get(media, "schema") {
                     Some(schema) => {
                         self.fallback(ptr, format!("parameter `{name}` with content `{mt}` is sent as JSON text"));
                         let _ =
@@ -226,21 +226,21 @@ impl<'a> Lowerer<'a> {
             },
             (None, None) => TypeRef::String,
         };
-        let style = p.get("style").and_then(Value::as_str).unwrap_or(
+        let style = get(p, "style").and_then(Value::as_str).unwrap_or(
             if location == ParamLocation::Query || location == ParamLocation::Cookie { "form" } else { "simple" },
         );
         // Swagger 2.0's `collectionFormat` where 3.0 has no style for it (tsv; ssv and pipes in
         // paths and headers) arrives as `x-collectionFormat`, and wins over the style.
-        let (explode, delimiter) = match p.get("x-collectionFormat") {
+        let (explode, delimiter) = match get(p, "x-collectionFormat") {
             Some(format) => self.collection_format(format, &format!("{ptr}/x-collectionFormat")),
             None => {
                 if !matches!(style, "form" | "simple" | "spaceDelimited" | "pipeDelimited") {
                     self.fallback(ptr, format!("parameter style `{style}` is sent as style form"));
                 }
-                (p.get("explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
+                (get(p, "explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
             }
         };
-        let role = match p.get("x-query-role").and_then(Value::as_str) {
+        let role = match get(p, "x-query-role").and_then(Value::as_str) {
             None => None,
             Some("with") => Some(QueryRole::With),
             Some("show") => Some(QueryRole::Show),
@@ -256,17 +256,17 @@ impl<'a> Lowerer<'a> {
                 ))
             }
         };
-        if let Some(filter) = p.get("x-filter") {
+        if let Some(filter) = get(p, "x-filter") {
             self.read_filter_syntax(filter, &format!("{ptr}/x-filter"))?;
         }
-        if let Some(sort) = p.get("x-sort") {
+        if let Some(sort) = get(p, "x-sort") {
             self.read_sort_syntax(sort, &format!("{ptr}/x-sort"))?;
         }
         Ok(Some(Param {
             name: Name::wire(name),
             location,
             ty,
-            required: location == ParamLocation::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            required: location == ParamLocation::Path || get(p, "required").and_then(Value::as_bool).unwrap_or(false),
             explode,
             delimiter,
             docs: docs_of(p),
@@ -280,7 +280,7 @@ impl<'a> Lowerer<'a> {
     /// The request body of an operation (or webhook) named `op`, which names inline types.
     pub(crate) fn body(&mut self, reference: &'a Value, ptr: &str, op: &str) -> Result<Option<Body>> {
         let (b, ptr) = self.deref(reference, ptr);
-        let Some(content) = b.get("content").and_then(Value::as_object) else {
+        let Some(content) = get(b, "content").and_then(Value::as_object) else {
             return Ok(None);
         };
         let pick = |pred: &dyn Fn(&str) -> bool| content.iter().find(|(mt, _)| pred(&mt.to_ascii_lowercase()));
@@ -295,7 +295,7 @@ impl<'a> Lowerer<'a> {
         };
         let hint = format!("{op}.body");
         let sptr = format!("{ptr}/content/{}/schema", pointer_segment(media_type));
-        let ty = match (encoding, media.get("schema")) {
+        let ty = match (encoding, get(media, "schema")) {
             (BodyEncoding::Bytes, _) => TypeRef::Binary,
             (_, Some(schema)) => self.type_ref(schema, &sptr, &hint)?,
             (_, None) => TypeRef::Json,
@@ -325,7 +325,7 @@ impl<'a> Lowerer<'a> {
             encoding,
             ty,
             joined,
-            required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
+            required: get(b, "required").and_then(Value::as_bool).unwrap_or(false),
             docs: docs_through_ref(reference, b),
         }))
     }
@@ -335,21 +335,21 @@ impl<'a> Lowerer<'a> {
     /// `x-collectionFormat` (either).
     fn joined_fields(&mut self, media: &Value, schema_ptr: &str, encoding: BodyEncoding) -> Vec<(String, Delimiter)> {
         let mut joined = Vec::new();
-        let Some(fields) = media.get("encoding").and_then(Value::as_object) else { return joined };
+        let Some(fields) = get(media, "encoding").and_then(Value::as_object) else { return joined };
         let base = schema_ptr.trim_end_matches("/schema");
         for (field, enc) in fields {
-            let (explode, delimiter) = match (enc.get("x-collectionFormat"), encoding) {
+            let (explode, delimiter) = match (get(enc, "x-collectionFormat"), encoding) {
                 (Some(format), _) => self.collection_format(
                     format,
                     &format!("{base}/encoding/{}/x-collectionFormat", pointer_segment(field)),
                 ),
                 (None, BodyEncoding::Form) => {
-                    let style = enc.get("style").and_then(Value::as_str).unwrap_or("form");
+                    let style = get(enc, "style").and_then(Value::as_str).unwrap_or("form");
                     if !matches!(style, "form" | "spaceDelimited" | "pipeDelimited") {
                         let at = format!("{base}/encoding/{}", pointer_segment(field));
                         self.fallback(&at, format!("form field style `{style}` is sent as style form"));
                     }
-                    (enc.get("explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
+                    (get(enc, "explode").and_then(Value::as_bool).unwrap_or(style == "form"), style_delimiter(style))
                 }
                 (None, _) => continue,
             };
@@ -389,7 +389,7 @@ impl<'a> Lowerer<'a> {
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut default = None;
-        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        let Some(responses) = get(op, "responses").and_then(Value::as_object) else {
             return Ok((success, errors));
         };
         for (status, resp) in responses {
@@ -432,7 +432,7 @@ impl<'a> Lowerer<'a> {
 
     fn response_type(&mut self, resp: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeRef>> {
         let (resp, ptr) = self.deref(resp, ptr);
-        let Some(content) = resp.get("content").and_then(Value::as_object) else {
+        let Some(content) = get(resp, "content").and_then(Value::as_object) else {
             return Ok(None);
         };
         let json = content.iter().find(|(mt, _)| {
@@ -440,7 +440,7 @@ impl<'a> Lowerer<'a> {
             m.starts_with("application/json") || m.contains("+json") || m == "*/*"
         });
         match json {
-            Some((mt, media)) => match media.get("schema") {
+            Some((mt, media)) => match get(media, "schema") {
                 Some(schema) => {
                     Ok(Some(self.type_ref(schema, &format!("{ptr}/content/{}/schema", pointer_segment(mt)), hint)?))
                 }
@@ -476,10 +476,10 @@ fn raw_body(media_type: &str, b: &Value) -> Body {
 /// First server URL with variables replaced by their defaults.
 fn server_url(servers: &Value) -> Option<String> {
     let first = servers.as_array()?.first()?;
-    let mut url = first.get("url")?.as_str()?.to_owned();
-    if let Some(vars) = first.get("variables").and_then(Value::as_object) {
+    let mut url = get(first, "url")?.as_str()?.to_owned();
+    if let Some(vars) = get(first, "variables").and_then(Value::as_object) {
         for (k, v) in vars {
-            let default = v.get("default").and_then(Value::as_str).unwrap_or_default();
+            let default = get(v, "default").and_then(Value::as_str).unwrap_or_default();
             url = url.replace(&format!("{{{k}}}"), default);
         }
     }
@@ -488,7 +488,7 @@ fn server_url(servers: &Value) -> Option<String> {
 
 fn scopes_of(op: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for req in op.get("security").and_then(Value::as_array).into_iter().flatten() {
+    for req in get(op, "security").and_then(Value::as_array).into_iter().flatten() {
         for scopes in req.as_object().into_iter().flat_map(|m| m.values()) {
             for s in scopes.as_array().into_iter().flatten().filter_map(Value::as_str) {
                 if !out.iter().any(|x| x == s) {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{docs_of, Lowerer};
+use super::{docs_of, get, Lowerer};
 use crate::error::{pointer_segment, Error, Result};
 use crate::ir::*;
 
@@ -42,7 +42,7 @@ impl<'a> Lowerer<'a> {
             let t = &mut self.types[id];
             t.docs = docs;
             t.kind = kind;
-            t.example = schema.get("example").cloned();
+            t.example = get(schema, "example").cloned();
         }
         Ok(())
     }
@@ -64,10 +64,10 @@ impl<'a> Lowerer<'a> {
     /// schemas that are plain type references (primitives, arrays, maps, `$ref`s).
     fn named_kind(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<Option<TypeKind>> {
         let is_union = ["oneOf", "anyOf"].iter().any(|k| schema.get(*k).is_some());
-        if schema.get("discriminator").is_some()
+        if get(schema, "discriminator").is_some()
             && !is_union
-            && schema.get("$ref").is_none()
-            && schema.get("enum").is_none()
+            && get(schema, "$ref").is_none()
+            && get(schema, "enum").is_none()
         {
             // Swagger 2.0 inheritance (and its 3.0 spelling): subtypes `allOf` the base.
             self.fallback(
@@ -124,7 +124,7 @@ impl<'a> Lowerer<'a> {
             if let Some(kind) = self.named_kind(target, &tptr, hint)? {
                 self.types[id].kind = kind;
             }
-            self.types[id].example = target.get("example").cloned();
+            self.types[id].example = get(target, "example").cloned();
             TypeRef::Named(id)
         } else {
             self.type_ref(target, &tptr, hint)?
@@ -136,7 +136,7 @@ impl<'a> Lowerer<'a> {
 
     /// The type reference for a schema, creating named inline types as needed.
     pub(crate) fn type_ref(&mut self, schema: &'a Value, ptr: &str, hint: &str) -> Result<TypeRef> {
-        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        if let Some(r) = get(schema, "$ref").and_then(Value::as_str) {
             return self.referenced_type(r, ptr, hint);
         }
         if let Some((i, member)) = sole_constraint(schema) {
@@ -145,7 +145,7 @@ impl<'a> Lowerer<'a> {
         for key in ["oneOf", "anyOf"] {
             if let Some(variants) = schema.get(key).and_then(Value::as_array) {
                 let non_null: Vec<_> = variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
-                if non_null.len() == 1 && schema.get("properties").is_none() {
+                if non_null.len() == 1 && get(schema, "properties").is_none() {
                     let (i, v) = non_null[0];
                     return self.type_ref(v, &format!("{ptr}/{key}/{i}"), hint);
                 }
@@ -164,16 +164,16 @@ impl<'a> Lowerer<'a> {
             if let Some(kind) = self.named_kind(schema, ptr, hint)? {
                 self.types[id].kind = kind;
             }
-            self.types[id].example = schema.get("example").cloned();
+            self.types[id].example = get(schema, "example").cloned();
             return Ok(TypeRef::Named(id));
         }
-        if schema.get("not").is_some() {
+        if get(schema, "not").is_some() {
             self.fallback(ptr, "`not` schema typed as serde_json::Value");
             return Ok(TypeRef::Json);
         }
-        let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
-        let ty = schema.get("type").and_then(Value::as_str);
-        if let Some(prefix) = schema.get("prefixItems").and_then(Value::as_array) {
+        let format = get(schema, "format").and_then(Value::as_str).unwrap_or("");
+        let ty = get(schema, "type").and_then(Value::as_str);
+        if let Some(prefix) = get(schema, "prefixItems").and_then(Value::as_array) {
             if matches!(ty, Some("array") | None) {
                 return self.tuple(schema, prefix, ptr, hint);
             }
@@ -200,15 +200,15 @@ impl<'a> Lowerer<'a> {
                 _ => TypeRef::F64,
             },
             Some("boolean") => TypeRef::Bool,
-            Some("array") => match schema.get("items") {
+            Some("array") => match get(schema, "items") {
                 Some(items) => {
                     TypeRef::Vec(Box::new(self.type_ref(items, &format!("{ptr}/items"), &format!("{hint}.item"))?))
                 }
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
             },
-            Some("object") | None => match schema.get("additionalProperties") {
+            Some("object") | None => match get(schema, "additionalProperties") {
                 Some(Value::Bool(false)) | Some(Value::Bool(true)) | None => {
-                    if ty.is_none() && schema.get("items").is_some() {
+                    if ty.is_none() && get(schema, "items").is_some() {
                         let items = &schema["items"];
                         TypeRef::Vec(Box::new(self.type_ref(
                             items,
@@ -242,14 +242,14 @@ impl<'a> Lowerer<'a> {
     /// (`items: false`, which the load stage turns into `maxItems`), else a `Vec`.
     fn tuple(&mut self, schema: &'a Value, prefix: &'a [Value], ptr: &str, hint: &str) -> Result<TypeRef> {
         let n = prefix.len();
-        let closed = schema.get("maxItems").and_then(Value::as_u64) == Some(n as u64);
+        let closed = get(schema, "maxItems").and_then(Value::as_u64) == Some(n as u64);
         // Rust's tuples implement the std and serde traits up to 12 elements.
         if closed && (1..=12).contains(&n) {
             let mut elements = Vec::with_capacity(n);
             for (i, element) in prefix.iter().enumerate() {
                 elements.push(self.type_ref(element, &format!("{ptr}/prefixItems/{i}"), &format!("{hint}.item{i}"))?);
             }
-            if schema.get("minItems").and_then(Value::as_u64) != Some(n as u64) {
+            if get(schema, "minItems").and_then(Value::as_u64) != Some(n as u64) {
                 let what =
                     format!("prefixItems without `minItems: {n}`: a tuple of {n}, so a shorter array fails to decode");
                 self.fallback(ptr, what);
@@ -257,9 +257,9 @@ impl<'a> Lowerer<'a> {
             return Ok(TypeRef::Tuple(elements));
         }
         // Not a tuple: a `Vec`, exact when every element has the schema of the further items.
-        let items = schema.get("items").unwrap_or(&Value::Null);
+        let items = get(schema, "items").unwrap_or(&Value::Null);
         if prefix.iter().all(|p| p == items || (items.is_null() && p.as_object().is_some_and(|o| o.is_empty()))) {
-            return match schema.get("items") {
+            return match get(schema, "items") {
                 Some(items) => Ok(TypeRef::Vec(Box::new(self.type_ref(
                     items,
                     &format!("{ptr}/items"),
@@ -275,7 +275,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn enum_kind(&mut self, values: &[Value], schema: &Value, ptr: &str) -> TypeKind {
-        let integer = schema.get("type").and_then(Value::as_str) == Some("integer")
+        let integer = get(schema, "type").and_then(Value::as_str) == Some("integer")
             || values.iter().all(|v| v.is_i64() || v.is_u64() || v.is_null());
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
@@ -318,7 +318,7 @@ impl<'a> Lowerer<'a> {
             let ty = self.type_ref(v, &vptr, &format!("{hint}.variant{i}"))?;
             // The tag: the mapping's, else the value the variant fixes for the property (3.1's
             // `const`), else the schema name (OpenAPI's implicit mapping).
-            let reference = v.get("$ref").and_then(Value::as_str);
+            let reference = get(v, "$ref").and_then(Value::as_str);
             let target = reference.and_then(|r| crate::reference::pointer(r).ok());
             let mapped = target.as_ref().and_then(|p| mapping.get(p).cloned());
             let fixed = || discriminator.as_deref().and_then(|p| self.fixed_tag(v, p, 0));
@@ -344,13 +344,13 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         let (variant, _) = self.deref(variant, "#");
-        if let Some(prop) = variant.get("properties").and_then(|p| p.get(property)) {
+        if let Some(prop) = get(variant, "properties").and_then(|p| p.get(property)) {
             let (prop, _) = self.deref(prop, "#");
-            if let Some([Value::String(tag)]) = prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+            if let Some([Value::String(tag)]) = get(prop, "enum").and_then(Value::as_array).map(Vec::as_slice) {
                 return Some(tag.clone());
             }
         }
-        variant.get("allOf")?.as_array()?.iter().find_map(|member| self.fixed_tag(member, property, depth + 1))
+        get(variant, "allOf")?.as_array()?.iter().find_map(|member| self.fixed_tag(member, property, depth + 1))
     }
 
     /// An object schema, with `allOf` members merged into one field list.
@@ -373,7 +373,7 @@ impl<'a> Lowerer<'a> {
         }
         // `visiting` holds the references on the current path only, so a schema reached
         // twice through different members (a diamond) is fine and only a true loop is refused.
-        let entered = schema.get("$ref").and_then(Value::as_str);
+        let entered = get(schema, "$ref").and_then(Value::as_str);
         let (schema, ptr, entered) = match entered {
             Some(r) => {
                 let (target, tptr) = self.deref(schema, ptr);
@@ -399,13 +399,13 @@ impl<'a> Lowerer<'a> {
         acc: &mut Members,
         depth: usize,
     ) -> Result<()> {
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        if let Some(all) = get(schema, "allOf").and_then(Value::as_array) {
             for (i, member) in all.iter().enumerate() {
                 self.collect_fields(member, &format!("{ptr}/allOf/{i}"), hint, acc, depth + 1)?;
             }
         }
         for key in ["oneOf", "anyOf"] {
-            if schema.get(key).is_some() && schema.get("properties").is_none() && depth > 0 {
+            if schema.get(key).is_some() && get(schema, "properties").is_none() && depth > 0 {
                 self.fallback(ptr, format!("{key} inside allOf: its fields are kept in a flattened JSON map"));
                 acc.additional = Some(TypeRef::Json);
             }
@@ -415,7 +415,7 @@ impl<'a> Lowerer<'a> {
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        if let Some(props) = get(schema, "properties").and_then(Value::as_object) {
             for (name, prop) in props {
                 let pptr = format!("{ptr}/properties/{}", pointer_segment(name));
                 let ty = self.type_ref(prop, &pptr, &format!("{hint}.{name}"))?;
@@ -425,8 +425,8 @@ impl<'a> Lowerer<'a> {
                 if docs.description.is_none() {
                     docs.description = allof_description(prop);
                 }
-                let read_only = prop.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
-                let write_only = prop.get("writeOnly").and_then(Value::as_bool).unwrap_or(false);
+                let read_only = get(prop, "readOnly").and_then(Value::as_bool).unwrap_or(false);
+                let write_only = get(prop, "writeOnly").and_then(Value::as_bool).unwrap_or(false);
                 let field = Field {
                     name: Name::wire(name.clone()),
                     ty,
@@ -434,7 +434,7 @@ impl<'a> Lowerer<'a> {
                     nullable,
                     docs,
                     boxed: false,
-                    default: prop.get("default").cloned(),
+                    default: get(prop, "default").cloned(),
                     read_only,
                     write_only,
                 };
@@ -454,7 +454,7 @@ impl<'a> Lowerer<'a> {
                 f.required = true;
             }
         }
-        match schema.get("additionalProperties") {
+        match get(schema, "additionalProperties") {
             Some(Value::Bool(_)) | None => {}
             Some(extra) => {
                 acc.additional =
@@ -486,29 +486,29 @@ enum Shape<'v> {
 /// The named type `schema` needs, or `None` for a plain type reference (primitives, arrays,
 /// maps, `$ref`s, single-member `allOf`/`oneOf`/`anyOf`).
 fn shape(schema: &Value) -> Option<Shape<'_>> {
-    if schema.get("$ref").is_some() {
+    if get(schema, "$ref").is_some() {
         return None;
     }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+    if let Some(values) = get(schema, "enum").and_then(Value::as_array) {
         return Some(Shape::Enum(values));
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(variants) = schema.get(key).and_then(Value::as_array) {
             let non_null = variants.iter().filter(|v| !is_null_schema(v)).count();
-            if non_null == 1 && schema.get("properties").is_none() {
+            if non_null == 1 && get(schema, "properties").is_none() {
                 return None;
             }
             return Some(Shape::Union(key));
         }
     }
-    if schema.get("allOf").is_some() {
+    if get(schema, "allOf").is_some() {
         if sole_constraint(schema).is_some() {
             return None;
         }
         return Some(Shape::Struct);
     }
-    let is_object = schema.get("type").and_then(Value::as_str) == Some("object") || schema.get("type").is_none();
-    (is_object && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()))
+    let is_object = get(schema, "type").and_then(Value::as_str) == Some("object") || get(schema, "type").is_none();
+    (is_object && get(schema, "properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()))
         .then_some(Shape::Struct)
 }
 
@@ -559,10 +559,10 @@ fn annotation_only(member: &Value) -> bool {
 /// (`allOf: [{$ref: X}, {description: ...}]`, a common way to document a reference), with its
 /// index; `None` when the schema declares properties of its own, or several members constrain.
 fn sole_constraint(schema: &Value) -> Option<(usize, &Value)> {
-    if schema.get("properties").is_some() {
+    if get(schema, "properties").is_some() {
         return None;
     }
-    let all = schema.get("allOf")?.as_array()?;
+    let all = get(schema, "allOf")?.as_array()?;
     if let [only] = all.as_slice() {
         return Some((0, only));
     }
@@ -573,22 +573,24 @@ fn sole_constraint(schema: &Value) -> Option<(usize, &Value)> {
 
 /// The description an annotation-only `allOf` member gives a schema that has none itself.
 pub(crate) fn allof_description(v: &Value) -> Option<String> {
-    v.get("allOf")?
+    get(v, "allOf")?
         .as_array()?
         .iter()
         .filter(|m| annotation_only(m))
-        .find_map(|m| m.get("description").and_then(Value::as_str).map(str::to_owned))
+        .find_map(|m| get(m, "description").and_then(Value::as_str).map(str::to_owned))
 }
 
 /// `nullable: true` on the node, or on an `allOf` member that only annotates it.
 pub(crate) fn is_nullable(v: &Value) -> bool {
-    let says = |v: &Value| v.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+    let says = |v: &Value| get(v, "nullable").and_then(Value::as_bool).unwrap_or(false);
     says(v)
-        || v.get("allOf").and_then(Value::as_array).is_some_and(|all| all.iter().any(|m| annotation_only(m) && says(m)))
+        || get(v, "allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|all| all.iter().any(|m| annotation_only(m) && says(m)))
 }
 
 /// A schema that only admits `null` (`{type: "null"}` or `{nullable: true, enum: [null]}`).
 fn is_null_schema(v: &Value) -> bool {
-    v.get("type").and_then(Value::as_str) == Some("null")
-        || v.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
+    get(v, "type").and_then(Value::as_str) == Some("null")
+        || get(v, "enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::Lowerer;
+use super::{get, Lowerer};
 use crate::ir::*;
 
 impl<'a> Lowerer<'a> {
@@ -205,7 +205,7 @@ impl Lowerer<'_> {
             return ptr.clone();
         };
         match field {
-            Some(f) if node.get("properties").and_then(|p| p.get(f)).is_some() => {
+            Some(f) if get(node, "properties").and_then(|p| p.get(f)).is_some() => {
                 format!("{at}/properties/{}", crate::error::pointer_segment(f))
             }
             _ => ptr.clone(),

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{docs_of, Lowerer};
+use super::{docs_of, get, Lowerer};
 use crate::error::{pointer_segment, Result};
 use crate::ir::*;
 
@@ -24,12 +24,12 @@ impl<'a> Lowerer<'a> {
             for &method in &methods {
                 let op = &item[method.key()];
                 let op_ptr = format!("{item_ptr}/{}", method.key());
-                let base = match op.get("operationId").and_then(Value::as_str) {
+                let base = match get(op, "operationId").and_then(Value::as_str) {
                     Some(id) => id.to_owned(),
                     None if methods.len() == 1 => name.clone(),
                     None => format!("{name} {}", method.key()),
                 };
-                let body = match op.get("requestBody") {
+                let body = match get(op, "requestBody") {
                     Some(b) => self.body(b, &format!("{op_ptr}/requestBody"), &base)?,
                     None => None,
                 };

@@ -222,42 +222,19 @@ impl CustomerIndexRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/customer");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        {
-            let value = &self.with;
-            for v in value {
-                query.push(("with[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.count;
-            for v in value {
-                query.push(("count[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            query.push(("limit", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.offset {
-            query.push(("offset", crate::runtime::client::to_param(value)));
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.accept_language {
-            headers.push(("accept-language", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/customer",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/customer",
+            self.timeout,
+        );
+        spec.path("/customer");
+        spec.query_list("with[]", &self.with, true, ",");
+        spec.query_list("count[]", &self.count, true, ",");
+        spec.query_opt("limit", &self.limit);
+        spec.query_opt("offset", &self.offset);
+        spec.header_opt("accept-language", &self.accept_language);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -341,26 +318,15 @@ impl CustomerCreateRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/customer");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/customer",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/customer",
+            self.timeout,
+        );
+        spec.path("/customer");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -425,38 +391,17 @@ impl CustomerShowRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/customer/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/customer/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        {
-            let value = &self.with;
-            for v in value {
-                query.push(("with[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.count;
-            for v in value {
-                query.push(("count[]", crate::runtime::client::to_param(v)));
-            }
-        }
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/customer/{id}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/customer/");
+        spec.path_param(&self.id);
+        spec.query_list("with[]", &self.with, true, ",");
+        spec.query_list("count[]", &self.count, true, ",");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -485,26 +430,15 @@ impl CustomerDeleteRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/customer/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            0usize,
+            "/customer/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::DELETE,
-            server: 0usize,
-            template: "/customer/{id}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/customer/");
+        spec.path_param(&self.id);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -532,31 +466,16 @@ impl CustomerUpdateRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/customer/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::PATCH,
+            0usize,
+            "/customer/{id}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::PATCH,
-            server: 0usize,
-            template: "/customer/{id}",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        spec.path("/customer/");
+        spec.path_param(&self.id);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

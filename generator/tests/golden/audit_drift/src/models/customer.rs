@@ -226,11 +226,6 @@ impl CustomerResponseStatus {
         }
     }
 }
-impl ::std::fmt::Display for CustomerResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for CustomerResponseStatus {
     fn from(v: &str) -> Self {
         match v {
@@ -241,22 +236,7 @@ impl ::std::convert::From<&str> for CustomerResponseStatus {
         }
     }
 }
-impl ::serde::Serialize for CustomerResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(CustomerResponseStatus);
 /// Yearly contract value in euros.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -291,11 +271,6 @@ impl CustomerRequestStoreStatus {
         }
     }
 }
-impl ::std::fmt::Display for CustomerRequestStoreStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for CustomerRequestStoreStatus {
     fn from(v: &str) -> Self {
         match v {
@@ -305,22 +280,7 @@ impl ::std::convert::From<&str> for CustomerRequestStoreStatus {
         }
     }
 }
-impl ::serde::Serialize for CustomerRequestStoreStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerRequestStoreStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(CustomerRequestStoreStatus);
 /// `AcceptLanguage`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -342,11 +302,6 @@ impl AcceptLanguage {
         }
     }
 }
-impl ::std::fmt::Display for AcceptLanguage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for AcceptLanguage {
     fn from(v: &str) -> Self {
         match v {
@@ -356,22 +311,7 @@ impl ::std::convert::From<&str> for AcceptLanguage {
         }
     }
 }
-impl ::serde::Serialize for AcceptLanguage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(AcceptLanguage);
 /// Partial `CustomerResponse`: every field optional, as returned when a request limits the fields.
 ///
 /// A customer (organisation) in the CRM.

@@ -159,26 +159,15 @@ impl SendJsonRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/json");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/json",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/json",
+            self.timeout,
+        );
+        spec.path("/json");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -205,26 +194,15 @@ impl SendFormRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/form");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/form",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/form",
+            self.timeout,
+        );
+        spec.path("/form");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -251,26 +229,15 @@ impl UploadRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/upload");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/upload",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/upload",
+            self.timeout,
+        );
+        spec.path("/upload");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -302,26 +269,15 @@ impl PutRawRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/raw");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::PUT,
-            server: 0usize,
-            template: "/raw",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::PUT,
+            0usize,
+            "/raw",
+            self.timeout,
+        );
+        spec.path("/raw");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

@@ -227,11 +227,6 @@ impl CircleType {
         }
     }
 }
-impl ::std::fmt::Display for CircleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for CircleType {
     fn from(v: &str) -> Self {
         match v {
@@ -240,22 +235,7 @@ impl ::std::convert::From<&str> for CircleType {
         }
     }
 }
-impl ::serde::Serialize for CircleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CircleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(CircleType);
 /// `Square.type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -274,11 +254,6 @@ impl SquareType {
         }
     }
 }
-impl ::std::fmt::Display for SquareType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for SquareType {
     fn from(v: &str) -> Self {
         match v {
@@ -287,22 +262,7 @@ impl ::std::convert::From<&str> for SquareType {
         }
     }
 }
-impl ::serde::Serialize for SquareType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SquareType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(SquareType);
 /// `drawShape.response200`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]

@@ -233,7 +233,8 @@ pub enum MultipartValue {
     File(Vec<u8>),
 }
 
-/// Everything needed to send one operation; built by generated request builders.
+/// Everything needed to send one operation; built by generated request builders, which
+/// start with [`RequestSpec::new`] and add each parameter with one call.
 #[derive(Debug, Clone)]
 pub struct RequestSpec {
     /// HTTP method.
@@ -252,6 +253,157 @@ pub struct RequestSpec {
     pub body: RequestBody,
     /// Per-request timeout, overriding the client's.
     pub timeout: Option<Duration>,
+}
+
+impl RequestSpec {
+    /// A request to `template` on server `server`, with an empty path, no query, headers or
+    /// body yet.
+    pub fn new(method: Method, server: usize, template: &'static str, timeout: Option<Duration>) -> Self {
+        RequestSpec {
+            method,
+            server,
+            template,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: RequestBody::Empty,
+            timeout,
+        }
+    }
+
+    /// Appends literal text of the path template.
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends a path parameter, as text ([`to_param`]) percent-encoded.
+    pub fn path_param<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        self.path.push_str(&encode_path(&to_param(value)));
+    }
+
+    /// Appends an array path parameter ([`encode_path_list`]).
+    pub fn path_list<T: serde::Serialize>(&mut self, values: &[T], delimiter: &str) {
+        self.path.push_str(&encode_path_list(values, delimiter));
+    }
+
+    /// Adds a query parameter.
+    pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.query.push((name, to_param(value)));
+    }
+
+    /// Adds a query parameter when it is set.
+    pub fn query_opt<T: serde::Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.query(name, value);
+        }
+    }
+
+    /// Adds an array query parameter: one pair per item when `explode` (`k=a&k=b`), else one
+    /// pair of the items joined with `delimiter` ([`join_params`]), left out when the array
+    /// is empty.
+    pub fn query_list<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        values: &[T],
+        explode: bool,
+        delimiter: &str,
+    ) {
+        if explode {
+            for value in values {
+                self.query(name, value);
+            }
+        } else if !values.is_empty() {
+            self.query.push((name, join_params(values, delimiter)));
+        }
+    }
+
+    /// [`Self::query_list`] of an array that is set.
+    pub fn query_list_opt<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        values: &Option<Vec<T>>,
+        explode: bool,
+        delimiter: &str,
+    ) {
+        if let Some(values) = values {
+            self.query_list(name, values, explode, delimiter);
+        }
+    }
+
+    /// Adds a header (`name` in lowercase).
+    pub fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.headers.push((name, to_param(value)));
+    }
+
+    /// Adds a header when it is set.
+    pub fn header_opt<T: serde::Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.header(name, value);
+        }
+    }
+
+    /// Adds an array header, its items joined with `delimiter`.
+    pub fn header_list<T: serde::Serialize>(&mut self, name: &'static str, values: &[T], delimiter: &str) {
+        self.headers.push((name, join_params(values, delimiter)));
+    }
+
+    /// [`Self::header_list`] of an array that is set.
+    pub fn header_list_opt<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        values: &Option<Vec<T>>,
+        delimiter: &str,
+    ) {
+        if let Some(values) = values {
+            self.header_list(name, values, delimiter);
+        }
+    }
+
+    /// Adds a cookie: to the `cookie` header when there is one, else as a new `cookie` header.
+    pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.cookie_text(name, &to_param(value));
+    }
+
+    /// Adds a cookie when it is set.
+    pub fn cookie_opt<T: serde::Serialize>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.cookie(name, value);
+        }
+    }
+
+    /// Adds an array cookie, its items joined with `delimiter`.
+    pub fn cookie_list<T: serde::Serialize>(&mut self, name: &str, values: &[T], delimiter: &str) {
+        self.cookie_text(name, &join_params(values, delimiter));
+    }
+
+    /// [`Self::cookie_list`] of an array that is set.
+    pub fn cookie_list_opt<T: serde::Serialize>(&mut self, name: &str, values: &Option<Vec<T>>, delimiter: &str) {
+        if let Some(values) = values {
+            self.cookie_list(name, values, delimiter);
+        }
+    }
+
+    fn cookie_text(&mut self, name: &str, text: &str) {
+        let pair = format!("{name}={text}");
+        match self.headers.iter_mut().rev().find(|(header, _)| *header == "cookie") {
+            Some((_, cookies)) => {
+                cookies.push_str("; ");
+                cookies.push_str(&pair);
+            }
+            None => self.headers.push(("cookie", pair)),
+        }
+    }
+
+    /// Sets the body the builder encoded, or fails with the reason it could not be encoded.
+    pub fn body_from(&mut self, body: &Result<RequestBody, String>) -> Result<(), Error> {
+        match body {
+            Ok(body) => {
+                self.body = body.clone();
+                Ok(())
+            }
+            Err(e) => Err(Error::Config(format!("cannot encode the request body: {e}"))),
+        }
+    }
 }
 
 /// A response before decoding.

@@ -116,43 +116,20 @@ impl MockServerRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/client/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.key),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/client/{key}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.expect {
-            query.push(("expect", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.query_param {
-            query.push(("query_param", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.with {
-            query.push(("with", crate::runtime::client::to_param(value)));
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.returns {
-            headers.push(("returns", crate::runtime::client::to_param(value)));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/client/{key}",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        spec.path("/client/");
+        spec.path_param(&self.key);
+        spec.query_opt("expect", &self.expect);
+        spec.query_opt("query_param", &self.query_param);
+        spec.query_opt("with", &self.with);
+        spec.header_opt("returns", &self.returns);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -180,21 +157,14 @@ impl ClientMockRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/client");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/client",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/client",
+            self.timeout,
+        );
+        spec.path("/client");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {

@@ -164,41 +164,20 @@ impl GetSelfRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/self/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.type_),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/self/{type}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.ref_ {
-            query.push(("ref", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.async_ {
-            query.push(("async", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.send_param {
-            query.push(("send", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.foo_bar {
-            query.push(("foo-bar", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.foo_bar_2 {
-            query.push(("foo_bar", crate::runtime::client::to_param(value)));
-        }
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/self/{type}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/self/");
+        spec.path_param(&self.type_);
+        spec.query_opt("ref", &self.ref_);
+        spec.query_opt("async", &self.async_);
+        spec.query_opt("send", &self.send_param);
+        spec.query_opt("foo-bar", &self.foo_bar);
+        spec.query_opt("foo_bar", &self.foo_bar_2);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -223,21 +202,14 @@ impl NewRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/new");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/new",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/new",
+            self.timeout,
+        );
+        spec.path("/new");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -260,21 +232,14 @@ impl CloneRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/clone");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/clone",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/clone",
+            self.timeout,
+        );
+        spec.path("/clone");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -302,31 +267,16 @@ impl CmpRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/cmp/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.body_param),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/cmp/{body}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/cmp/{body}",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        spec.path("/cmp/");
+        spec.path_param(&self.body_param);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {

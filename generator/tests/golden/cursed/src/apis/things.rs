@@ -112,21 +112,14 @@ impl ThingsNewRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/things/new");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/things/new",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/things/new",
+            self.timeout,
+        );
+        spec.path("/things/new");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -465,116 +458,42 @@ impl<
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/search");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.limit {
-            query.push(("limit", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.offset {
-            query.push(("offset", crate::runtime::client::to_param(value)));
-        }
-        {
-            let value = &self.with;
-            if !value.is_empty() {
-                query.push(("with", value.join(",")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.with_raw {
-            query.push(("with_raw", crate::runtime::client::to_param(value)));
-        }
-        {
-            let value = &self.show;
-            if !value.is_empty() {
-                query.push(("show", value.join(",")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.filter {
-            query.push(("filter", crate::runtime::client::to_param(value)));
-        }
-        {
-            let value = &self.sort;
-            for v in value {
-                query.push(("sort", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.client_param {
-            query.push(("client", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.body_param {
-            query.push(("body", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.timeout_param {
-            query.push(("timeout", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.output {
-            query.push(("_output", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.request_spec_param {
-            query.push(("request_spec", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.send_param {
-            query.push(("send_param", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.pages_param {
-            query.push(("pages", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.stream_param {
-            query.push(("stream", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.clone_param {
-            query.push(("clone", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.new_param {
-            query.push(("new", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.add_param {
-            query.push(("add", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.sub_param {
-            query.push(("sub", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.mul_param {
-            query.push(("mul", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.div_param {
-            query.push(("div", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.rem_param {
-            query.push(("rem", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.shl_param {
-            query.push(("shl", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.shr_param {
-            query.push(("shr", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.bitand_param {
-            query.push(("bitand", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.bitor_param {
-            query.push(("bitor", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.bitxor_param {
-            query.push(("bitxor", crate::runtime::client::to_param(value)));
-        }
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/search",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/search",
+            self.timeout,
+        );
+        spec.path("/search");
+        spec.query_opt("limit", &self.limit);
+        spec.query_opt("offset", &self.offset);
+        spec.query_list("with", &self.with, false, ",");
+        spec.query_opt("with_raw", &self.with_raw);
+        spec.query_list("show", &self.show, false, ",");
+        spec.query_opt("filter", &self.filter);
+        spec.query_list("sort", &self.sort, true, ",");
+        spec.query_opt("client", &self.client_param);
+        spec.query_opt("body", &self.body_param);
+        spec.query_opt("timeout", &self.timeout_param);
+        spec.query_opt("_output", &self.output);
+        spec.query_opt("request_spec", &self.request_spec_param);
+        spec.query_opt("send_param", &self.send_param);
+        spec.query_opt("pages", &self.pages_param);
+        spec.query_opt("stream", &self.stream_param);
+        spec.query_opt("clone", &self.clone_param);
+        spec.query_opt("new", &self.new_param);
+        spec.query_opt("add", &self.add_param);
+        spec.query_opt("sub", &self.sub_param);
+        spec.query_opt("mul", &self.mul_param);
+        spec.query_opt("div", &self.div_param);
+        spec.query_opt("rem", &self.rem_param);
+        spec.query_opt("shl", &self.shl_param);
+        spec.query_opt("shr", &self.shr_param);
+        spec.query_opt("bitand", &self.bitand_param);
+        spec.query_opt("bitor", &self.bitor_param);
+        spec.query_opt("bitxor", &self.bitxor_param);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -646,21 +565,14 @@ impl MoodsRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/moods");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/moods",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/moods",
+            self.timeout,
+        );
+        spec.path("/moods");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

@@ -35,21 +35,7 @@ impl ::std::convert::From<i64> for SelfType {
         }
     }
 }
-impl ::serde::Serialize for SelfType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SelfType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::serde_helpers::integer_enum!(SelfType);
 /// `self`
 pub type SelfType2 = ::std::string::String;
 /// Used by no operation

@@ -157,11 +157,6 @@ impl String {
         }
     }
 }
-impl ::std::fmt::Display for String {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for String {
     fn from(v: &str) -> Self {
         match v {
@@ -173,22 +168,7 @@ impl ::std::convert::From<&str> for String {
         }
     }
 }
-impl ::serde::Serialize for String {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for String {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(String);
 /// `Vec`
 pub type Vec = ::std::vec::Vec<crate::models::Box>;
 /// `Box`

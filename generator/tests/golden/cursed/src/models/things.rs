@@ -54,11 +54,6 @@ impl Mood {
         }
     }
 }
-impl ::std::fmt::Display for Mood {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for Mood {
     fn from(v: &str) -> Self {
         match v {
@@ -69,22 +64,7 @@ impl ::std::convert::From<&str> for Mood {
         }
     }
 }
-impl ::serde::Serialize for Mood {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Mood {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(Mood);
 /// Named like the fallback variant.
 pub type Unknown = crate::models::Ok;
 /// `Either`

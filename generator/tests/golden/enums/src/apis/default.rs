@@ -54,24 +54,15 @@ impl ListOrdersRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/orders");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.status {
-            query.push(("status", crate::runtime::client::to_param(value)));
-        }
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/orders",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/orders",
+            self.timeout,
+        );
+        spec.path("/orders");
+        spec.query_opt("status", &self.status);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

@@ -28,11 +28,6 @@ impl Status {
         }
     }
 }
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for Status {
     fn from(v: &str) -> Self {
         match v {
@@ -44,22 +39,7 @@ impl ::std::convert::From<&str> for Status {
         }
     }
 }
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(Status);
 /// `Priority`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -94,21 +74,7 @@ impl ::std::convert::From<i64> for Priority {
         }
     }
 }
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
-    }
-}
+crate::runtime::serde_helpers::integer_enum!(Priority);
 /// `Order`
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -163,11 +129,6 @@ impl OrderChannel {
         }
     }
 }
-impl ::std::fmt::Display for OrderChannel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for OrderChannel {
     fn from(v: &str) -> Self {
         match v {
@@ -179,19 +140,4 @@ impl ::std::convert::From<&str> for OrderChannel {
         }
     }
 }
-impl ::serde::Serialize for OrderChannel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderChannel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(OrderChannel);

@@ -174,57 +174,22 @@ impl<
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/books");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.size {
-            query.push(("size", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.skip {
-            query.push(("skip", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.fields_raw {
-            query.push(("fields_raw", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.columns {
-            if !value.is_empty() {
-                query
-                    .push(("columns", crate::runtime::client::join_params(value, "\t")));
-            }
-        }
-        {
-            let value = &self.include;
-            if !value.is_empty() {
-                query.push(("include", value.join(",")));
-            }
-        }
-        {
-            let value = &self.fields;
-            if !value.is_empty() {
-                query.push(("fields", value.join(",")));
-            }
-        }
-        {
-            let value = &self.sort;
-            for v in value {
-                query.push(("sort", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.where_ {
-            query.push(("where", crate::runtime::client::to_param(value)));
-        }
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/books",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/books",
+            self.timeout,
+        );
+        spec.path("/books");
+        spec.query_opt("size", &self.size);
+        spec.query_opt("skip", &self.skip);
+        spec.query_opt("fields_raw", &self.fields_raw);
+        spec.query_list_opt("columns", &self.columns, false, "\t");
+        spec.query_list("include", &self.include, false, ",");
+        spec.query_list("fields", &self.fields, false, ",");
+        spec.query_list("sort", &self.sort, true, ",");
+        spec.query_opt("where", &self.where_);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

@@ -236,11 +236,6 @@ impl Kind {
         }
     }
 }
-impl ::std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for Kind {
     fn from(v: &str) -> Self {
         match v {
@@ -251,22 +246,7 @@ impl ::std::convert::From<&str> for Kind {
         }
     }
 }
-impl ::serde::Serialize for Kind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(Kind);
 /// `Circle.kind`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -285,11 +265,6 @@ impl CircleKind {
         }
     }
 }
-impl ::std::fmt::Display for CircleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for CircleKind {
     fn from(v: &str) -> Self {
         match v {
@@ -298,22 +273,7 @@ impl ::std::convert::From<&str> for CircleKind {
         }
     }
 }
-impl ::serde::Serialize for CircleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CircleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(CircleKind);
 /// `Square.kind`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -332,11 +292,6 @@ impl SquareKind {
         }
     }
 }
-impl ::std::fmt::Display for SquareKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for SquareKind {
     fn from(v: &str) -> Self {
         match v {
@@ -345,22 +300,7 @@ impl ::std::convert::From<&str> for SquareKind {
         }
     }
 }
-impl ::serde::Serialize for SquareKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SquareKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(SquareKind);
 /// `uploadPhoto.body`
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct UploadPhotoBody {

@@ -214,64 +214,23 @@ impl GetItemsItemIdPartsPartRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/items/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.item_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/items/{itemId}/parts/{part}",
+            self.timeout,
         );
-        path.push_str("/parts/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.part),
-            ),
-        );
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.ids {
-            if !value.is_empty() {
-                query.push(("ids", crate::runtime::client::join_params(value, ",")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.tag {
-            for v in value {
-                query.push(("tag", crate::runtime::client::to_param(v)));
-            }
-        }
-        {
-            let value = &self.q;
-            query.push(("q", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.since {
-            query.push(("since", crate::runtime::client::to_param(value)));
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.x_request_id {
-            headers.push(("x-request-id", crate::runtime::client::to_param(value)));
-        }
-        let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.session {
-            cookies
-                .push(
-                    ::std::format!(
-                        "{}={}", "session", crate ::runtime::client::to_param(value)
-                    ),
-                );
-        }
-        if !cookies.is_empty() {
-            headers.push(("cookie", cookies.join("; ")));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/items/{itemId}/parts/{part}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/items/");
+        spec.path_param(&self.item_id);
+        spec.path("/parts/");
+        spec.path_param(&self.part);
+        spec.query_list_opt("ids", &self.ids, false, ",");
+        spec.query_list_opt("tag", &self.tag, true, ",");
+        spec.query("q", &self.q);
+        spec.query_opt("since", &self.since);
+        spec.header_opt("x-request-id", &self.x_request_id);
+        spec.cookie_opt("session", &self.session);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -337,32 +296,17 @@ impl DeletePartRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/items/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.item_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            0usize,
+            "/items/{itemId}/parts/{part}",
+            self.timeout,
         );
-        path.push_str("/parts/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.part),
-            ),
-        );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::DELETE,
-            server: 0usize,
-            template: "/items/{itemId}/parts/{part}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/items/");
+        spec.path_param(&self.item_id);
+        spec.path("/parts/");
+        spec.path_param(&self.part);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -386,26 +330,15 @@ impl GetItemRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/items/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.item_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/items/{itemId}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/items/{itemId}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/items/");
+        spec.path_param(&self.item_id);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -455,32 +388,17 @@ impl GetFileRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/files/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.folder),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/files/{folder}/{name}",
+            self.timeout,
         );
-        path.push('/');
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.name),
-            ),
-        );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/files/{folder}/{name}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/files/");
+        spec.path_param(&self.folder);
+        spec.path("/");
+        spec.path_param(&self.name);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -555,35 +473,18 @@ impl SearchRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/search/");
-        path.push_str(&crate::runtime::client::encode_path_list(&self.ids, ","));
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.words {
-            if !value.is_empty() {
-                query.push(("words", crate::runtime::client::join_params(value, " ")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.codes {
-            if !value.is_empty() {
-                query.push(("codes", crate::runtime::client::join_params(value, "|")));
-            }
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.x_flags {
-            headers.push(("x-flags", crate::runtime::client::join_params(value, ",")));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/search/{ids}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/search/{ids}",
+            self.timeout,
+        );
+        spec.path("/search/");
+        spec.path_list(&self.ids, ",");
+        spec.query_list_opt("words", &self.words, false, " ");
+        spec.query_list_opt("codes", &self.codes, false, "|");
+        spec.header_list_opt("x-flags", &self.x_flags, ",");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -606,21 +507,14 @@ impl PingRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/ping");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/ping",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/ping",
+            self.timeout,
+        );
+        spec.path("/ping");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

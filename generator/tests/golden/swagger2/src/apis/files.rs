@@ -103,27 +103,16 @@ impl GetPhotoRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.pet_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            1usize,
+            "/pets/{petId}/photo",
+            self.timeout,
         );
-        path.push_str("/photo");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 1usize,
-            template: "/pets/{petId}/photo",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/pets/");
+        spec.path_param(&self.pet_id);
+        spec.path("/photo");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -165,32 +154,17 @@ impl UploadPhotoRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.pet_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/pets/{petId}/photo",
+            self.timeout,
         );
-        path.push_str("/photo");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/pets/{petId}/photo",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        spec.path("/pets/");
+        spec.path_param(&self.pet_id);
+        spec.path("/photo");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

@@ -247,56 +247,22 @@ impl ListPetsRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets");
-        #[allow(unused_mut)]
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.limit {
-            query.push(("limit", crate::runtime::client::to_param(value)));
-        }
-        if let ::std::option::Option::Some(value) = &self.tags {
-            if !value.is_empty() {
-                query.push(("tags", crate::runtime::client::join_params(value, ",")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.ids {
-            for v in value {
-                query.push(("ids", crate::runtime::client::to_param(v)));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.words {
-            if !value.is_empty() {
-                query.push(("words", crate::runtime::client::join_params(value, " ")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.columns {
-            if !value.is_empty() {
-                query
-                    .push(("columns", crate::runtime::client::join_params(value, "\t")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.codes {
-            if !value.is_empty() {
-                query.push(("codes", crate::runtime::client::join_params(value, "|")));
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            query.push(("status", crate::runtime::client::to_param(value)));
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &self.x_trace {
-            headers.push(("x-trace", crate::runtime::client::join_params(value, "|")));
-        }
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/pets",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/pets",
+            self.timeout,
+        );
+        spec.path("/pets");
+        spec.query_opt("limit", &self.limit);
+        spec.query_list_opt("tags", &self.tags, false, ",");
+        spec.query_list_opt("ids", &self.ids, true, ",");
+        spec.query_list_opt("words", &self.words, false, " ");
+        spec.query_list_opt("columns", &self.columns, false, "\t");
+        spec.query_list_opt("codes", &self.codes, false, "|");
+        spec.query_opt("status", &self.status);
+        spec.header_list_opt("x-trace", &self.x_trace, "|");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -328,26 +294,15 @@ impl AddPetRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/pets",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/pets",
+            self.timeout,
+        );
+        spec.path("/pets");
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -373,26 +328,15 @@ impl GetPetRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.pet_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/pets/{petId}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/pets/{petId}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/pets/");
+        spec.path_param(&self.pet_id);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(
@@ -422,31 +366,16 @@ impl UpdatePetWithFormRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.pet_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::POST,
+            0usize,
+            "/pets/{petId}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::POST,
-            server: 0usize,
-            template: "/pets/{petId}",
-            path,
-            query,
-            headers,
-            body: self
-                .body
-                .clone()
-                .map_err(|e| crate::Error::Config(
-                    ::std::format!("cannot encode the request body: {e}"),
-                ))?,
-            timeout: self.timeout,
-        })
+        spec.path("/pets/");
+        spec.path_param(&self.pet_id);
+        spec.body_from(&self.body)?;
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -471,28 +400,16 @@ impl DeletePetRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.pet_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::DELETE,
+            0usize,
+            "/pets/{petId}",
+            self.timeout,
         );
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec![
-            ("x-reason", crate ::runtime::client::to_param(& self.x_reason))
-        ];
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::DELETE,
-            server: 0usize,
-            template: "/pets/{petId}",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/pets/");
+        spec.path_param(&self.pet_id);
+        spec.header("x-reason", &self.x_reason);
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
@@ -516,27 +433,16 @@ impl ListPetTagsRequest {
     fn request_spec(
         &self,
     ) -> ::std::result::Result<crate::runtime::client::RequestSpec, crate::Error> {
-        let mut path = ::std::string::String::new();
-        path.push_str("/pets/");
-        path.push_str(
-            &crate::runtime::client::encode_path(
-                &crate::runtime::client::to_param(&self.pet_id),
-            ),
+        let mut spec = crate::runtime::client::RequestSpec::new(
+            ::reqwest::Method::GET,
+            0usize,
+            "/pets/{petId}/tags",
+            self.timeout,
         );
-        path.push_str("/tags");
-        #[allow(unused_mut)]
-        let query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        ::std::result::Result::Ok(crate::runtime::client::RequestSpec {
-            method: ::reqwest::Method::GET,
-            server: 0usize,
-            template: "/pets/{petId}/tags",
-            path,
-            query,
-            headers,
-            body: crate::runtime::client::RequestBody::Empty,
-            timeout: self.timeout,
-        })
+        spec.path("/pets/");
+        spec.path_param(&self.pet_id);
+        spec.path("/tags");
+        ::std::result::Result::Ok(spec)
     }
     /// Sends the request.
     pub async fn send(

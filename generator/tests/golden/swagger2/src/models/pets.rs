@@ -77,11 +77,6 @@ impl ListPetsStatus {
         }
     }
 }
-impl ::std::fmt::Display for ListPetsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for ListPetsStatus {
     fn from(v: &str) -> Self {
         match v {
@@ -91,22 +86,7 @@ impl ::std::convert::From<&str> for ListPetsStatus {
         }
     }
 }
-impl ::serde::Serialize for ListPetsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListPetsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-        ::std::result::Result::Ok(Self::from(s.as_ref()))
-    }
-}
+crate::runtime::serde_helpers::string_enum!(ListPetsStatus);
 /// `updatePetWithForm.body`
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct UpdatePetWithFormBody {

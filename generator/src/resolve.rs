@@ -105,9 +105,13 @@ fn collect_refs(v: &serde_json::Value, pointer: &mut String, out: &mut Vec<(Stri
             if let Some((_, serde_json::Value::String(r))) = map.iter().find(|(k, _)| *k == "$ref") {
                 out.push((format!("{pointer}/$ref"), r.clone()));
             }
+            // Below `properties` the keys are the API's field names, so a field may be called
+            // `example` or `x-id` and still hold a schema whose references must be checked.
+            let names = pointer.ends_with("/properties") || pointer.ends_with("/patternProperties");
             for (k, child) in map {
                 // Examples are free-form data: a `$ref` key inside one is not a reference.
-                if k == "example" || k == "examples" && !pointer.ends_with("/components") || k.starts_with("x-") {
+                let example = k == "example" || k == "examples" && !pointer.ends_with("/components");
+                if !names && (example || k.starts_with("x-")) {
                     continue;
                 }
                 if child.is_object() || child.is_array() {

@@ -99,6 +99,21 @@ fn lowering_alone_refuses_a_dangling_reference() {
     assert!(err.contains("cannot be followed") && err.contains("#/components/schemas/Nope"), "{err}");
 }
 
+/// Fields may be called `example` or `x-...`: their schemas' references are still checked,
+/// though the same keys elsewhere hold free-form data that is not.
+#[test]
+fn references_below_fields_named_like_examples_are_checked() {
+    for field in ["example", "examples", "x-meta"] {
+        check(
+            &format!("field-{field}.yaml"),
+            &format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      example: {{$ref: not-a-reference}}\n      properties:\n        {field}: {{$ref: '#/components/schemas/Nope'}}\n"
+            ),
+            &["dangling reference", &format!("at #/components/schemas/A/properties/{field}/$ref")],
+        );
+    }
+}
+
 /// The support report of a Swagger 2.0 document names the loop's property in the 2.0 file.
 #[test]
 fn swagger2_cycle_is_reported_at_the_original_node() {

@@ -137,7 +137,22 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} failed with status {}", self.method, self.path, self.status)?;
+        match self.status {
+            // Only an operation with a response enum gets here with a 2xx the API description
+            // does not declare: the request may well have worked, so do not call it failed.
+            200..=299 => write!(
+                f,
+                "{} {} answered with status {}, which its API description does not declare",
+                self.method, self.path, self.status
+            )?,
+            300..=399 => write!(
+                f,
+                "{} {} answered with status {}, a redirect the client did not follow \
+                 (it follows them within the same origin only)",
+                self.method, self.path, self.status
+            )?,
+            _ => write!(f, "{} {} failed with status {}", self.method, self.path, self.status)?,
+        }
         if let Some(m) = &self.message {
             write!(f, ": {m}")?;
         }

@@ -69,8 +69,9 @@ impl<'de, T: Deserialize<'de>, L: PageLayout> Deserialize<'de> for Page<T, L> {
     }
 }
 
-/// Streams pages, starting at `offset`, `limit` records each, until a page is empty, shorter
-/// than `limit`, or the offset reaches the reported total. `fetch(offset, limit)` loads one
+/// Streams pages, starting at `offset`, `limit` records each, until a page is empty, the
+/// offset reaches the reported total, or, when the API reports none, a page is shorter than
+/// `limit`. `fetch(offset, limit)` loads one
 /// page. The offset advances by the number of records received, so a stable collection
 /// never yields a record twice, and the stream ends even when the total changes meanwhile.
 pub fn pages<T, L, F, Fut>(offset: u64, limit: u64, fetch: F) -> impl Stream<Item = Result<Response<Page<T, L>>, Error>>
@@ -85,7 +86,10 @@ where
             Ok(page) => {
                 let got = page.items.len() as u64;
                 let reached = offset + got;
-                let more = got > 0 && got >= limit && page.total.is_none_or(|t| reached < t);
+                // With a total, page until it is reached: a server may cap pages below
+                // `limit`, and a short page then is not the last. Without one, only a short
+                // (or empty) page shows the end.
+                let more = got > 0 && page.total.map_or(got >= limit, |t| reached < t);
                 Some((Ok(page), (more.then_some(reached), fetch)))
             }
             Err(e) => Some((Err(e), (None, fetch))),

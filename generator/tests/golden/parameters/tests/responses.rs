@@ -35,6 +35,20 @@ async fn each_success_status_decodes_into_its_own_variant() {
 }
 
 #[tokio::test]
+async fn an_undeclared_success_status_is_an_api_error_that_does_not_call_it_a_failure() {
+    let partial = ResponseTemplate::new(206).set_body_json(serde_json::json!({"name": "wheel"}));
+    let (_server, client) = client_answering("/items/7/parts/wheel", partial).await;
+    let err = client.default().get_items_item_id_parts_part("wheel", 7, "q").send().await.unwrap_err();
+    let api = err.as_api().expect("an API error: no variant can hold a 206");
+    assert_eq!(api.status, 206);
+    assert!(api.body.contains("wheel"), "the body is kept: {}", api.body);
+    assert_eq!(
+        err.to_string(),
+        "GET /items/{itemId}/parts/{part} answered with status 206, which its API description does not declare"
+    );
+}
+
+#[tokio::test]
 async fn a_body_that_does_not_match_its_status_schema_is_a_decode_error() {
     let wrong = ResponseTemplate::new(202).set_body_json(serde_json::json!({"job": 5}));
     let (_server, client) = client_answering("/items/7/parts/wheel", wrong).await;

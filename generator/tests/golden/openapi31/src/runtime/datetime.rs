@@ -73,6 +73,10 @@ impl DateTime {
                 return Ok(Self::from_chrono(dt));
             }
         }
+        // HTTP's format (`Sat, 18 May 2024 13:38:35 GMT`), which some frameworks emit.
+        if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(s) {
+            return Ok(Self::from_chrono(dt));
+        }
         if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             return Ok(Self::from_naive(date.and_time(chrono::NaiveTime::MIN)));
         }

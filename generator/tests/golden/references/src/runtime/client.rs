@@ -7,9 +7,13 @@
 //! 2. 429 is waited out (`Retry-After`, else the rate-limit window) and retried for every
 //!    method while the rate-limit budget lasts: the server did not process the request.
 //! 3. 401 with an OAuth session triggers one refresh and one replay.
-//! 4. Timeouts, other transport errors and 502/503/504 are retried with jittered exponential
-//!    backoff only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, PATCH). A POST
-//!    that may have reached the server is never re-sent by the client.
+//! 4. Timeouts, other transport errors (a body cut off mid-way too) and 502/503/504 are
+//!    retried with jittered exponential backoff only for idempotent methods (GET, HEAD,
+//!    OPTIONS, PUT, DELETE, PATCH). A POST that may have reached the server is never re-sent
+//!    by the client.
+//!
+//! The bodies of non-2xx responses have the request's token replaced by `[redacted]`, so an
+//! error page that echoes the request's headers cannot leak it into an `Error`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -426,6 +430,22 @@ fn idempotent(m: &Method) -> bool {
     )
 }
 
+/// `body` with every occurrence of `secret` replaced by `[redacted]`.
+fn redact(body: Vec<u8>, secret: &[u8]) -> Vec<u8> {
+    if secret.is_empty() || !body.windows(secret.len()).any(|w| w == secret) {
+        return body;
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body.as_slice();
+    while let Some(at) = rest.windows(secret.len()).position(|w| w == secret) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"[redacted]");
+        rest = &rest[at + secret.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 /// Percent-encodes one path segment value.
 pub fn encode_path(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
@@ -489,7 +509,7 @@ impl Client {
             let request = self.build_request(&spec, token.as_ref())?;
             match inner.http.execute(request).await {
                 Err(e) => {
-                    let err = TransportError::from_reqwest(e);
+                    let err = TransportError::from_reqwest(e).during(spec.method.as_str(), spec.template);
                     let retryable = err.connect || idempotent(&spec.method);
                     if retryable && transient_retries < policy.max_retries {
                         transient_retries += 1;
@@ -527,8 +547,27 @@ impl Client {
                         tokio::time::sleep(policy.backoff(transient_retries)).await;
                         continue;
                     }
-                    let body =
-                        resp.bytes().await.map_err(|e| Error::Transport(TransportError::from_reqwest(e)))?.to_vec();
+                    let body = match resp.bytes().await {
+                        Ok(body) => body.to_vec(),
+                        Err(e) => {
+                            // The connection broke mid-body: the request was processed, so
+                            // only an idempotent one may be sent again.
+                            let err = TransportError::from_reqwest(e).during(spec.method.as_str(), spec.template);
+                            if idempotent(&spec.method) && transient_retries < policy.max_retries {
+                                transient_retries += 1;
+                                tracing::debug!(error = %err, "response body cut off; retrying");
+                                tokio::time::sleep(policy.backoff(transient_retries)).await;
+                                continue;
+                            }
+                            return Err(Error::Transport(err));
+                        }
+                    };
+                    let body = match &token {
+                        // An error page may echo the request's headers (debug pages do): the
+                        // token must not reach an error, its Debug output or a log.
+                        Some(token) if !(200..300).contains(&status) => redact(body, token.expose().as_bytes()),
+                        _ => body,
+                    };
                     return Ok(RawResponse { status, headers, rate_limit, body });
                 }
             }
@@ -616,7 +655,8 @@ impl Client {
     }
 
     /// Turns a raw response into the typed value `decode` produces for a success status, or an
-    /// [`ApiError`] for any other status.
+    /// [`ApiError`] for any other status. A decoding error gets the method, the content type
+    /// and the whole body.
     pub fn finish<T>(
         &self,
         method: &str,
@@ -631,6 +671,19 @@ impl Client {
                 rate_limit: raw.rate_limit,
                 value,
             }),
+            Some(Err(Error::Decode(mut e))) => {
+                e.method = method.to_owned();
+                e.content_type = raw
+                    .headers
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                e.body = match String::from_utf8(raw.body) {
+                    Ok(text) => text,
+                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                };
+                Err(Error::Decode(e))
+            }
             Some(Err(e)) => Err(e),
             None => {
                 let request_id = raw.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -660,7 +713,9 @@ impl Client {
     }
 
     /// Sends `spec`; a status within one of the inclusive `ok` ranges decodes its body as JSON
-    /// into `T`, any other is an [`ApiError`].
+    /// into `T`, any other is an [`ApiError`]. A 2xx status the operation does not declare
+    /// (202 where 201 is declared, say) is a success too, decoded the same way: the server did
+    /// the work, and calling it a failure would invite the caller to send it again.
     pub async fn send_json<T: serde::de::DeserializeOwned>(
         &self,
         spec: RequestSpec,
@@ -668,19 +723,21 @@ impl Client {
     ) -> Result<super::response::Response<T>, Error> {
         let template = spec.template;
         self.send_with(spec, |status, body| {
-            in_ranges(status, ok).then(|| super::error::decode_json(body, template, status))
+            (in_ranges(status, ok) || (200..300).contains(&status))
+                .then(|| super::error::decode_json(body, template, status))
         })
         .await
     }
 
-    /// Sends `spec`; a status within one of the inclusive `ok` ranges succeeds without reading
-    /// the body, any other is an [`ApiError`].
+    /// Sends `spec`; a status within one of the inclusive `ok` ranges, or any other 2xx,
+    /// succeeds without reading the body; any other is an [`ApiError`].
     pub async fn send_empty(
         &self,
         spec: RequestSpec,
         ok: &[(u16, u16)],
     ) -> Result<super::response::Response<()>, Error> {
-        self.send_with(spec, |status, _| in_ranges(status, ok).then_some(Ok(()))).await
+        self.send_with(spec, |status, _| (in_ranges(status, ok) || (200..300).contains(&status)).then_some(Ok(())))
+            .await
     }
 }
 

@@ -46,7 +46,7 @@ pub fn assign(api: &mut Api) {
     for tag in &mut api.tags {
         // `x-rust-name` on the tag (pre-filled by lowering) wins over the derived name.
         let snake = if tag.name.rust.is_empty() { value_ident(&tag.name.wire) } else { value_ident(&tag.name.rust) };
-        tag.name.rust = claim(snake, &tag_scopes, &mut accessors, numbered_value);
+        tag.name.rust = claim(file_stem(snake), &tag_scopes, &mut accessors, numbered_value);
         let tag_snake = tag.name.rust.clone();
         let mut items = seeded(&[&reserved::TAG_MODULE]);
         // `builder_api` (a tag named `builder`) has `BuilderApi`, not `BuilderApiApi`.
@@ -63,7 +63,7 @@ pub fn assign(api: &mut Api) {
                 .map(|rest| escape_keyword(rest.to_owned()))
                 .unwrap_or(full.clone());
             let base = if methods.contains(&short) { full } else { short };
-            op.name.rust = claim(base, &[&reserved::TAG_API_METHODS], &mut methods, |b, n| format!("{b}_{n}"));
+            op.name.rust = claim(base, &[&reserved::TAG_API_METHODS], &mut methods, numbered_value);
             op.builder.rust =
                 unique(format!("{}Request", type_ident(&op.name.wire)), &mut items, |b, n| format!("{b}{n}"));
             op.response_enum.rust =
@@ -264,6 +264,22 @@ pub fn value_ident(wire: &str) -> String {
         s = format!("n{s}");
     }
     escape_keyword(s)
+}
+
+/// The longest module name made from a tag, before a suffix or number: the module is also a
+/// file (`src/apis/<tag>.rs`, `src/models/<tag>.rs`, `src/mock/<tag>.rs`), and file systems
+/// refuse names over 255 bytes (Windows paths over 260 characters by default), while a
+/// non-ASCII character is spelled in six (`u540d_`).
+const MAX_FILE_STEM: usize = 64;
+
+/// `ident` cut to [`MAX_FILE_STEM`] characters, without a trailing `_`, and escaped again in
+/// case the cut leaves a keyword.
+fn file_stem(ident: String) -> String {
+    if ident.chars().count() <= MAX_FILE_STEM {
+        return ident;
+    }
+    let cut: String = ident.chars().take(MAX_FILE_STEM).collect();
+    escape_keyword(cut.trim_end_matches('_').to_owned())
 }
 
 fn escape_keyword(mut s: String) -> String {
@@ -490,6 +506,15 @@ mod tests {
             let got = claim(base.to_string(), &[scope], &mut used, |b, n| format!("{b}{n}"));
             assert_eq!(got, *want, "{base} in {}", scope.name);
         }
+    }
+
+    #[test]
+    fn tag_modules_fit_in_a_file_name() {
+        assert_eq!(file_stem("pets".into()), "pets");
+        let long = file_stem(value_ident(&"名前".repeat(30)));
+        assert_eq!(long.len(), MAX_FILE_STEM, "{long}");
+        assert!(long.starts_with("u540d_u524d_") && !long.ends_with('_'), "{long}");
+        assert_eq!(file_stem(format!("{}_b", "a".repeat(MAX_FILE_STEM - 1))), "a".repeat(MAX_FILE_STEM - 1));
     }
 
     #[test]

@@ -352,12 +352,38 @@ const RESERVED_CRATE_NAMES: &[&str] = &[
     "lpt9",
 ];
 
+/// The library names of the generated crate's dependencies (`templates/Cargo.toml.j2`, dev
+/// dependencies included). A crate of the same name builds, but its doctests and tests, which
+/// link both, fail with "multiple candidates for `rlib` dependency".
+const DEPENDENCY_CRATE_NAMES: &[&str] = &[
+    "base64",
+    "chrono",
+    "futures_util",
+    "getrandom",
+    "keyring",
+    "oauth2",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "serde_urlencoded",
+    "serde_yaml",
+    "sha2",
+    "tokio",
+    "tracing",
+    "tracing_subscriber",
+    "url",
+    "uuid",
+    "wiremock",
+];
+
 /// The longest package name crates.io accepts.
 const MAX_CRATE_NAME: usize = 64;
 
 /// Checks that `name` can be published as a package: ASCII letters, digits, `-` and `_`,
 /// starting with a letter, at most 64 characters, not a Rust keyword (the library target is
-/// named after it) nor a reserved name. The error says what is wrong.
+/// named after it), a reserved name nor a dependency of the generated crate. The error says
+/// what is wrong.
 pub fn check_crate_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("it is empty".into());
@@ -378,6 +404,9 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
     if RESERVED_CRATE_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
         return Err("the name is reserved (a Rust crate or a Windows device name)".into());
     }
+    if DEPENDENCY_CRATE_NAMES.contains(&ident.as_str()) {
+        return Err("it is the name of a crate the generated crate depends on".into());
+    }
     Ok(())
 }
 
@@ -385,7 +414,8 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
 /// spec sets it (lowering has checked it with [`check_crate_name`]), otherwise the spec's
 /// title as kebab-case ASCII (`Swagger Petstore - OpenAPI 3.0` → `swagger-petstore-openapi-3-0`),
 /// prefixed with `api-` when it would start with a digit, suffixed with `-client` when it is a
-/// keyword or reserved, and `api-client` when the title has no ASCII letter or digit.
+/// keyword, reserved or a dependency's name, and `api-client` when the title has no ASCII
+/// letter or digit.
 pub fn crate_name(api: &Api) -> String {
     match &api.crate_meta.name {
         Some(name) => name.clone(),
@@ -539,6 +569,9 @@ mod tests {
                 ("Test", "test-client"),
                 ("Type", "type-client"),
                 ("CON", "con-client"),
+                ("Serde", "serde-client"),
+                ("URL", "url-client"),
+                ("Futures Util", "futures-util-client"),
                 ("日本語", "api-client"),
                 ("", "api-client"),
             ],
@@ -564,6 +597,8 @@ mod tests {
             ("std", "reserved"),
             ("proc-macro", "reserved"),
             ("nul", "reserved"),
+            ("tokio", "depends on"),
+            ("serde-json", "depends on"),
         ] {
             let err = check_crate_name(bad).expect_err(bad);
             assert!(err.contains(why), "{bad}: {err}");

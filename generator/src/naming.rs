@@ -46,7 +46,7 @@ pub fn assign(api: &mut Api) {
     for tag in &mut api.tags {
         // `x-rust-name` on the tag (pre-filled by lowering) wins over the derived name.
         let snake = if tag.name.rust.is_empty() { value_ident(&tag.name.wire) } else { value_ident(&tag.name.rust) };
-        tag.name.rust = claim(snake, &tag_scopes, &mut accessors, numbered_value);
+        tag.name.rust = claim(file_stem(snake), &tag_scopes, &mut accessors, numbered_value);
         let tag_snake = tag.name.rust.clone();
         let mut items = seeded(&[&reserved::TAG_MODULE]);
         // `builder_api` (a tag named `builder`) has `BuilderApi`, not `BuilderApiApi`.
@@ -63,7 +63,7 @@ pub fn assign(api: &mut Api) {
                 .map(|rest| escape_keyword(rest.to_owned()))
                 .unwrap_or(full.clone());
             let base = if methods.contains(&short) { full } else { short };
-            op.name.rust = claim(base, &[&reserved::TAG_API_METHODS], &mut methods, |b, n| format!("{b}_{n}"));
+            op.name.rust = claim(base, &[&reserved::TAG_API_METHODS], &mut methods, numbered_value);
             op.builder.rust =
                 unique(format!("{}Request", type_ident(&op.name.wire)), &mut items, |b, n| format!("{b}{n}"));
             op.response_enum.rust =
@@ -266,6 +266,22 @@ pub fn value_ident(wire: &str) -> String {
     escape_keyword(s)
 }
 
+/// The longest module name made from a tag, before a suffix or number: the module is also a
+/// file (`src/apis/<tag>.rs`, `src/models/<tag>.rs`, `src/mock/<tag>.rs`), and file systems
+/// refuse names over 255 bytes (Windows paths over 260 characters by default), while a
+/// non-ASCII character is spelled in six (`u540d_`).
+const MAX_FILE_STEM: usize = 64;
+
+/// `ident` cut to [`MAX_FILE_STEM`] characters, without a trailing `_`, and escaped again in
+/// case the cut leaves a keyword.
+fn file_stem(ident: String) -> String {
+    if ident.chars().count() <= MAX_FILE_STEM {
+        return ident;
+    }
+    let cut: String = ident.chars().take(MAX_FILE_STEM).collect();
+    escape_keyword(cut.trim_end_matches('_').to_owned())
+}
+
 fn escape_keyword(mut s: String) -> String {
     if KEYWORDS.contains(&s.as_str()) {
         s.push('_');
@@ -336,12 +352,38 @@ const RESERVED_CRATE_NAMES: &[&str] = &[
     "lpt9",
 ];
 
+/// The library names of the generated crate's dependencies (`templates/Cargo.toml.j2`, dev
+/// dependencies included). A crate of the same name builds, but its doctests and tests, which
+/// link both, fail with "multiple candidates for `rlib` dependency".
+const DEPENDENCY_CRATE_NAMES: &[&str] = &[
+    "base64",
+    "chrono",
+    "futures_util",
+    "getrandom",
+    "keyring",
+    "oauth2",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "serde_urlencoded",
+    "serde_yaml",
+    "sha2",
+    "tokio",
+    "tracing",
+    "tracing_subscriber",
+    "url",
+    "uuid",
+    "wiremock",
+];
+
 /// The longest package name crates.io accepts.
 const MAX_CRATE_NAME: usize = 64;
 
 /// Checks that `name` can be published as a package: ASCII letters, digits, `-` and `_`,
 /// starting with a letter, at most 64 characters, not a Rust keyword (the library target is
-/// named after it) nor a reserved name. The error says what is wrong.
+/// named after it), a reserved name nor a dependency of the generated crate. The error says
+/// what is wrong.
 pub fn check_crate_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("it is empty".into());
@@ -362,6 +404,9 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
     if RESERVED_CRATE_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
         return Err("the name is reserved (a Rust crate or a Windows device name)".into());
     }
+    if DEPENDENCY_CRATE_NAMES.contains(&ident.as_str()) {
+        return Err("it is the name of a crate the generated crate depends on".into());
+    }
     Ok(())
 }
 
@@ -369,7 +414,8 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
 /// spec sets it (lowering has checked it with [`check_crate_name`]), otherwise the spec's
 /// title as kebab-case ASCII (`Swagger Petstore - OpenAPI 3.0` → `swagger-petstore-openapi-3-0`),
 /// prefixed with `api-` when it would start with a digit, suffixed with `-client` when it is a
-/// keyword or reserved, and `api-client` when the title has no ASCII letter or digit.
+/// keyword, reserved or a dependency's name, and `api-client` when the title has no ASCII
+/// letter or digit.
 pub fn crate_name(api: &Api) -> String {
     match &api.crate_meta.name {
         Some(name) => name.clone(),
@@ -493,6 +539,15 @@ mod tests {
     }
 
     #[test]
+    fn tag_modules_fit_in_a_file_name() {
+        assert_eq!(file_stem("pets".into()), "pets");
+        let long = file_stem(value_ident(&"名前".repeat(30)));
+        assert_eq!(long.len(), MAX_FILE_STEM, "{long}");
+        assert!(long.starts_with("u540d_u524d_") && !long.ends_with('_'), "{long}");
+        assert_eq!(file_stem(format!("{}_b", "a".repeat(MAX_FILE_STEM - 1))), "a".repeat(MAX_FILE_STEM - 1));
+    }
+
+    #[test]
     fn collisions_are_numbered_in_order() {
         let mut used = BTreeSet::new();
         let a = unique("foo_bar".into(), &mut used, |b, n| format!("{b}_{n}"));
@@ -514,6 +569,9 @@ mod tests {
                 ("Test", "test-client"),
                 ("Type", "type-client"),
                 ("CON", "con-client"),
+                ("Serde", "serde-client"),
+                ("URL", "url-client"),
+                ("Futures Util", "futures-util-client"),
                 ("日本語", "api-client"),
                 ("", "api-client"),
             ],
@@ -539,6 +597,8 @@ mod tests {
             ("std", "reserved"),
             ("proc-macro", "reserved"),
             ("nul", "reserved"),
+            ("tokio", "depends on"),
+            ("serde-json", "depends on"),
         ] {
             let err = check_crate_name(bad).expect_err(bad);
             assert!(err.contains(why), "{bad}: {err}");

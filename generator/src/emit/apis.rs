@@ -503,6 +503,10 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
         return (quote!(crate::runtime::pagination::Page<#item, crate::apis::#layout>), send_json(ok), None);
     }
     let typed: Vec<&SuccessResponse> = op.success.iter().collect();
+    let arm_runs = |typed: &[&SuccessResponse]| {
+        let statuses: Vec<&str> = typed.iter().map(|s| s.status.as_str()).collect();
+        status_runs(&statuses)
+    };
     let distinct: Vec<&Option<TypeRef>> = {
         let mut v: Vec<&Option<TypeRef>> = Vec::new();
         for s in &typed {
@@ -539,11 +543,13 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
             match distinct[0] {
                 None => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, #ok).await), None),
                 Some(TypeRef::Binary) => {
-                    let statuses = typed.iter().map(|s| status_pattern(&s.status));
+                    let statuses: Vec<&str> = typed.iter().map(|s| s.status.as_str()).collect();
+                    let runs: Vec<(u16, u16)> = status_runs(&statuses).concat();
+                    let pattern = runs_pattern(&runs);
                     let dec = decode_one(distinct[0]);
                     (
                         value_ty(distinct[0]),
-                        send_with(quote!(#( #statuses )|* => ::std::option::Option::Some(#dec),)),
+                        send_with(quote!(#pattern => ::std::option::Option::Some(#dec),)),
                         None,
                     )
                 }
@@ -563,8 +569,8 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
                     quote!(#dec.map(::std::option::Option::Some))
                 }
             };
-            let arms = typed.iter().map(|s| {
-                let pat = status_pattern(&s.status);
+            let arms = typed.iter().zip(arm_runs(&typed)).filter(|(_, runs)| !runs.is_empty()).map(|(s, runs)| {
+                let pat = runs_pattern(&runs);
                 if s.ty.is_some() {
                     quote!(#pat => ::std::option::Option::Some(#dec),)
                 } else {
@@ -591,8 +597,8 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
                     }
                 }
             });
-            let arms = typed.iter().map(|s| {
-                let pat = status_pattern(&s.status);
+            let arms = typed.iter().zip(arm_runs(&typed)).filter(|(_, runs)| !runs.is_empty()).map(|(s, runs)| {
+                let pat = runs_pattern(&runs);
                 let variant = ident(&s.variant);
                 let dec = match &s.ty {
                     None => quote!(::std::result::Result::Ok(#name::#variant)),
@@ -632,11 +638,46 @@ pub(super) fn status_range(status: &str) -> (u16, u16) {
     (200, 299)
 }
 
-fn status_pattern(status: &str) -> TokenStream {
-    match status_range(status) {
-        (low, high) if low == high => quote!(#low),
-        (low, high) => quote!(#low..=#high),
+/// The statuses each response key's match arm takes, as runs of codes, for keys in arm order:
+/// a range leaves out the codes some key declares exactly (in OpenAPI the exact code wins) and
+/// those an earlier range took (`2XX` beside `2xx`). No two arms overlap, so neither rustc
+/// (`unreachable_patterns`) nor clippy (`match_overlapping_arm`: `200` before `200..=299`)
+/// objects; a key left with no code gets no arm (an empty list).
+pub(super) fn status_runs(statuses: &[&str]) -> Vec<Vec<(u16, u16)>> {
+    let ranges: Vec<(u16, u16)> = statuses.iter().map(|s| status_range(s)).collect();
+    let exact: Vec<u16> = ranges.iter().filter(|(low, high)| low == high).map(|(low, _)| *low).collect();
+    let mut taken: Vec<(u16, u16)> = Vec::new();
+    let mut runs = Vec::with_capacity(ranges.len());
+    for (low, high) in ranges {
+        if low == high {
+            let first = !taken.contains(&(low, high));
+            taken.push((low, high));
+            runs.push(if first { vec![(low, high)] } else { Vec::new() });
+            continue;
+        }
+        let mut mine: Vec<(u16, u16)> = Vec::new();
+        for code in low..=high {
+            if exact.contains(&code) || taken.iter().any(|(l, h)| (*l..=*h).contains(&code)) {
+                continue;
+            }
+            match mine.last_mut() {
+                Some((_, end)) if *end + 1 == code => *end = code,
+                _ => mine.push((code, code)),
+            }
+        }
+        taken.push((low, high));
+        runs.push(mine);
     }
+    runs
+}
+
+/// The pattern of one arm: its runs of codes joined with `|`.
+pub(super) fn runs_pattern(runs: &[(u16, u16)]) -> TokenStream {
+    let alternatives = runs.iter().map(|(low, high)| match low == high {
+        true => quote!(#low),
+        false => quote!(#low..=#high),
+    });
+    quote!(#(#alternatives)|*)
 }
 
 fn pagination_methods(api: &Api, op: &Operation, p: &Pagination, generic: bool) -> TokenStream {

@@ -114,20 +114,46 @@ fn sanitize(text: &str) -> Vec<String> {
     } else {
         Cow::Borrowed(text)
     };
+    // A closing fence stays bare: one with a language (```text) would open another block,
+    // which would swallow the rest of the item's docs.
+    let mut open = false;
     for line in text.lines() {
         let trimmed = line.trim_end();
         let mut l = trimmed.trim_start().to_owned();
         if l.starts_with("```") {
-            let lang = l.trim_start_matches('`').trim();
-            if lang.is_empty() || !matches!(lang, "text" | "json" | "yaml" | "sh" | "bash" | "http") {
-                l = "```text".into();
+            if open {
+                l = "```".into();
+            } else {
+                let lang = l.trim_start_matches('`').trim();
+                if lang.is_empty() || !matches!(lang, "text" | "json" | "yaml" | "sh" | "bash" | "http") {
+                    l = "```text".into();
+                }
             }
+            open = !open;
         }
         out.push(l);
     }
     // An unclosed fence would swallow the rest of the item's docs.
-    if out.iter().filter(|l| l.starts_with("```")).count() % 2 == 1 {
+    if open {
         out.push("```".into());
     }
     out
+}
+
+/// Spec Markdown for the README, which is also the crate's top-level rustdoc: sanitized like
+/// doc comments, so a fence without a language is no doctest.
+pub fn markdown(text: &str) -> String {
+    sanitize(text).join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_open_as_text_and_close_bare() {
+        let lines = sanitize("Example:\n```\n{\"a\": 1}\n```\nafter\n```rust\nnot rust {\n");
+        assert_eq!(lines, ["Example:", "```text", "{\"a\": 1}", "```", "after", "```text", "not rust {", "```"]);
+        assert_eq!(markdown("    indented\n```json\n{}\n```"), "indented\n```json\n{}\n```");
+    }
 }

@@ -213,7 +213,7 @@ pub fn readme(api: &Api, opts: &EmitOptions) -> Result<String> {
         crate_name: opts.crate_name.clone(),
         crate_ident: krate.clone(),
         title: api.title.clone(),
-        description: api.description.clone(),
+        description: api.description.as_deref().map(super::docs::markdown),
         spec_name: opts.spec_name.clone(),
         servers: api.servers.clone(),
         oauth,

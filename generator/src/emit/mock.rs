@@ -12,7 +12,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::apis::{is_argument, is_typed, status_range};
+use super::apis::{is_argument, is_typed, runs_pattern, status_range, status_runs};
 use super::ident;
 use super::types::rust_type;
 use crate::ir::*;
@@ -151,7 +151,8 @@ fn partial_type(api: &Api, op: &Operation) -> Option<TypeId> {
 
 /// `check_reply`: per declared status, the body type it must decode into (or no
 /// body); a status the spec does not declare takes any body. Exact codes come before ranges,
-/// ranges before `default`, so no arm is unreachable.
+/// ranges before `default`, and a range leaves out the codes declared exactly
+/// ([`status_runs`]), so no arm is unreachable or overlaps another.
 fn check_reply(api: &Api, op: &Operation) -> TokenStream {
     let partial = partial_type(api, op);
     let check = |ty: &Option<TypeRef>, success: bool| -> TokenStream {
@@ -176,15 +177,24 @@ fn check_reply(api: &Api, op: &Operation) -> TokenStream {
     };
     // Exact codes with the same check share an arm.
     let mut exact: Vec<(String, Vec<u16>, TokenStream)> = Vec::new();
-    let mut ranges: Vec<((u16, u16), TokenStream)> = Vec::new();
+    // A range's arm leaves out the codes declared exactly and those an earlier range took.
+    let mut ranges: Vec<(Vec<(u16, u16)>, TokenStream)> = Vec::new();
     let mut default = None;
     let success = op.success.iter().map(|s| (s.status.as_str(), check(&s.ty, true)));
     let errors = op.errors.iter().map(|e| (e.status.as_str(), check(&e.ty, false)));
+    // An error `default` covers every other status; a success `default` the 2xx range.
+    let error_default = op.errors.iter().any(|e| e.status == "default");
+    let mut keyed = Vec::new();
     for (status, check) in success.chain(errors) {
-        // An error `default` covers every other status; a success `default` the 2xx range.
-        let is_error_default = status == "default" && op.errors.iter().any(|e| e.status == "default");
+        match status == "default" && error_default {
+            true => default = Some(check),
+            false => keyed.push((status, check)),
+        }
+    }
+    let statuses: Vec<&str> = keyed.iter().map(|(status, _)| *status).collect();
+    for ((status, check), runs) in keyed.into_iter().zip(status_runs(&statuses)) {
         match status_range(status) {
-            _ if is_error_default => default = Some(check),
+            _ if runs.is_empty() => {}
             (low, high) if low == high => {
                 let key = check.to_string();
                 match exact.iter_mut().find(|(k, _, _)| *k == key) {
@@ -192,11 +202,7 @@ fn check_reply(api: &Api, op: &Operation) -> TokenStream {
                     None => exact.push((key, vec![low], check)),
                 }
             }
-            range => {
-                if !ranges.iter().any(|(r, _)| *r == range) {
-                    ranges.push((range, check));
-                }
-            }
+            _ => ranges.push((runs, check)),
         }
     }
     let ok = quote!(::std::result::Result::Ok(()));
@@ -218,7 +224,10 @@ fn check_reply(api: &Api, op: &Operation) -> TokenStream {
     let range_arms: Vec<TokenStream> = ranges
         .iter()
         .filter(|(_, check)| needed(check))
-        .map(|((low, high), check)| quote!(#low..=#high => #check,))
+        .map(|(runs, check)| {
+            let pattern = runs_pattern(runs);
+            quote!(#pattern => #check,)
+        })
         .collect();
     if exact_arms.is_empty() && range_arms.is_empty() {
         let body = if lenient { quote!(_) } else { quote!(body) };

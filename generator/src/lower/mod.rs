@@ -34,7 +34,8 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     cx.settle_directions(&mut tags, &webhooks);
     cx.settle_recursion();
     let mut api = Api {
-        title: str_at(&spec.raw, "/info/title").unwrap_or("API").to_owned(),
+        // One line: the title is put in doc comments and in the README's first sentence.
+        title: str_at(&spec.raw, "/info/title").unwrap_or("API").split_whitespace().collect::<Vec<_>>().join(" "),
         version: str_at(&spec.raw, "/info/version").unwrap_or("0.0.0").to_owned(),
         // 3.1's one-line `info.summary` stands in for a missing description.
         description: str_at(&spec.raw, "/info/description").or(str_at(&spec.raw, "/info/summary")).map(str::to_owned),

@@ -120,6 +120,34 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let template: Vec<&str> =
+            path.split('{').skip(1).map(|segment| segment.split('}').next().unwrap_or_default()).collect();
+        // A declared path parameter the template spells in another case (`userid` for
+        // `{userId}`) is the template's; one the template does not name at all would be an
+        // argument the request never uses, so it is left out.
+        for name in &template {
+            let declared = |p: &Param| p.location == ParamLocation::Path && p.name.wire == *name;
+            if params.iter().any(declared) {
+                continue;
+            }
+            let alike = params.iter_mut().find(|p| {
+                p.location == ParamLocation::Path
+                    && p.name.wire.eq_ignore_ascii_case(name)
+                    && !template.contains(&p.name.wire.as_str())
+            });
+            if let Some(p) = alike {
+                let what = format!("path parameter `{}` is `{{{name}}}` of the path, in another case", p.name.wire);
+                p.name.wire = (*name).to_owned();
+                self.fallback(op_ptr, what);
+            }
+        }
+        params.retain(|p| {
+            let used = p.location != ParamLocation::Path || template.contains(&p.name.wire.as_str());
+            if !used {
+                self.fallback(op_ptr, format!("path parameter `{}` is not in the path; left out", p.name.wire));
+            }
+            used
+        });
         // Every `{name}` of the template must have a path parameter.
         for segment in path.split('{').skip(1) {
             let name = segment.split('}').next().unwrap_or_default();

@@ -547,11 +547,7 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
                     let runs: Vec<(u16, u16)> = status_runs(&statuses).concat();
                     let pattern = runs_pattern(&runs);
                     let dec = decode_one(distinct[0]);
-                    (
-                        value_ty(distinct[0]),
-                        send_with(quote!(#pattern => ::std::option::Option::Some(#dec),)),
-                        None,
-                    )
+                    (value_ty(distinct[0]), send_with(quote!(#pattern => ::std::option::Option::Some(#dec),)), None)
                 }
                 Some(_) => (value_ty(distinct[0]), send_json(ok), None),
             }

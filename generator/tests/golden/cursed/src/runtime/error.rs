@@ -254,13 +254,7 @@ impl TransportError {
             }
             cause = c.source();
         }
-        TransportError {
-            operation: None,
-            message,
-            timeout: e.is_timeout(),
-            connect: e.is_connect(),
-            source: Some(e),
-        }
+        TransportError { operation: None, message, timeout: e.is_timeout(), connect: e.is_connect(), source: Some(e) }
     }
 
     /// A failure that did not come from reqwest (an HTTP message that could not be built).

@@ -673,11 +673,8 @@ impl Client {
             }),
             Some(Err(Error::Decode(mut e))) => {
                 e.method = method.to_owned();
-                e.content_type = raw
-                    .headers
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
+                e.content_type =
+                    raw.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
                 e.body = match String::from_utf8(raw.body) {
                     Ok(text) => text,
                     Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),

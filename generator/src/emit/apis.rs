@@ -544,8 +544,7 @@ fn output_and_send(api: &Api, op: &Operation, generic: bool) -> (TokenStream, To
                 None => (quote!(()), quote!(self.client.send_empty(self.request_spec()?, #ok).await), None),
                 Some(TypeRef::Binary) => {
                     let statuses: Vec<&str> = typed.iter().map(|s| s.status.as_str()).collect();
-                    let runs: Vec<(u16, u16)> = status_runs(&statuses).concat();
-                    let pattern = runs_pattern(&runs);
+                    let pattern = runs_pattern(&join_runs(status_runs(&statuses).concat()));
                     let dec = decode_one(distinct[0]);
                     (value_ty(distinct[0]), send_with(quote!(#pattern => ::std::option::Option::Some(#dec),)), None)
                 }
@@ -651,20 +650,29 @@ pub(super) fn status_runs(statuses: &[&str]) -> Vec<Vec<(u16, u16)>> {
             runs.push(if first { vec![(low, high)] } else { Vec::new() });
             continue;
         }
-        let mut mine: Vec<(u16, u16)> = Vec::new();
-        for code in low..=high {
-            if exact.contains(&code) || taken.iter().any(|(l, h)| (*l..=*h).contains(&code)) {
-                continue;
-            }
-            match mine.last_mut() {
-                Some((_, end)) if *end + 1 == code => *end = code,
-                _ => mine.push((code, code)),
-            }
-        }
+        let mine: Vec<(u16, u16)> = (low..=high)
+            .filter(|code| !exact.contains(code) && !taken.iter().any(|(l, h)| (*l..=*h).contains(code)))
+            .map(|code| (code, code))
+            .collect();
         taken.push((low, high));
-        runs.push(mine);
+        runs.push(join_runs(mine));
     }
     runs
+}
+
+/// Runs of codes sorted and joined where they touch or overlap (`[(202, 202), (200, 201),
+/// (404, 404)]` → `[(200, 202), (404, 404)]`), so an arm reads `200..=202 | 404`: clippy's
+/// `manual_range_patterns` refuses `200 | 201 | 202` and `200 | 201..=299`.
+pub(super) fn join_runs(mut runs: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
+    runs.sort_unstable();
+    let mut joined: Vec<(u16, u16)> = Vec::with_capacity(runs.len());
+    for (low, high) in runs {
+        match joined.last_mut() {
+            Some((_, end)) if low <= end.saturating_add(1) => *end = (*end).max(high),
+            _ => joined.push((low, high)),
+        }
+    }
+    joined
 }
 
 /// The pattern of one arm: its runs of codes joined with `|`.
@@ -710,5 +718,27 @@ fn pagination_methods(api: &Api, op: &Operation, p: &Pagination, generic: bool) 
                 next.send()
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{join_runs, status_runs};
+
+    #[test]
+    fn ranges_leave_out_exact_codes_and_earlier_ranges() {
+        assert_eq!(
+            status_runs(&["200", "2XX", "2xx", "404", "4XX"]),
+            vec![vec![(200, 200)], vec![(201, 299)], vec![], vec![(404, 404)], vec![(400, 403), (405, 499)]]
+        );
+        // A repeated exact code gets one arm.
+        assert_eq!(status_runs(&["201", "201"]), vec![vec![(201, 201)], vec![]]);
+    }
+
+    #[test]
+    fn runs_join_where_they_touch_or_overlap() {
+        assert_eq!(join_runs(vec![(202, 202), (200, 201), (404, 404)]), vec![(200, 202), (404, 404)]);
+        assert_eq!(join_runs(vec![(201, 299), (200, 200)]), vec![(200, 299)]);
+        assert_eq!(join_runs(vec![(300, 399), (200, 250)]), vec![(200, 250), (300, 399)]);
     }
 }

@@ -12,7 +12,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::apis::{is_argument, is_typed, runs_pattern, status_range, status_runs};
+use super::apis::{is_argument, is_typed, join_runs, runs_pattern, status_range, status_runs};
 use super::ident;
 use super::types::rust_type;
 use crate::ir::*;
@@ -214,11 +214,8 @@ fn check_reply(api: &Api, op: &Operation) -> TokenStream {
         .iter()
         .filter(|(_, _, check)| needed(check))
         .map(|(_, codes, check)| {
-            let patterns = code_runs(codes).into_iter().map(|(low, high)| match low == high {
-                true => quote!(#low),
-                false => quote!(#low..=#high),
-            });
-            quote!(#(#patterns)|* => #check,)
+            let pattern = runs_pattern(&join_runs(codes.iter().map(|&code| (code, code)).collect()));
+            quote!(#pattern => #check,)
         })
         .collect();
     let range_arms: Vec<TokenStream> = ranges
@@ -545,21 +542,4 @@ fn response_enum_reply(tag: &Tag, op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// Status codes as runs of consecutive codes, in order (`[200, 201, 202, 404]` →
-/// `[(200, 202), (404, 404)]`), so an arm reads `200..=202 | 404` (clippy's
-/// `manual_range_patterns` refuses `200 | 201 | 202`).
-fn code_runs(codes: &[u16]) -> Vec<(u16, u16)> {
-    let mut sorted = codes.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut runs: Vec<(u16, u16)> = Vec::new();
-    for code in sorted {
-        match runs.last_mut() {
-            Some((_, high)) if *high + 1 == code => *high = code,
-            _ => runs.push((code, code)),
-        }
-    }
-    runs
 }

@@ -152,3 +152,24 @@ fn swagger2_support_report_names_the_original_nodes() {
     );
     assert_eq!(generated.counts, (8, 9), "operations and types of the fixture");
 }
+
+/// A generated crate may not be named like one of its own dependencies (its tests would link
+/// two rlibs of one name): `check_crate_name` refuses every dependency of the template, dev
+/// dependencies included, so its list cannot fall behind the template.
+#[test]
+fn crate_names_of_the_template_dependencies_are_refused() {
+    let template = std::fs::read_to_string(common::root().join("templates/Cargo.toml.j2")).unwrap();
+    let deps: Vec<&str> = template
+        .split("\n[dependencies]\n")
+        .nth(1)
+        .expect("a [dependencies] table")
+        .lines()
+        .filter_map(|l| l.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .collect();
+    assert!(deps.len() >= 15, "{deps:?}");
+    for dep in deps {
+        let err = cirqll_codegen::naming::check_crate_name(dep).expect_err(dep);
+        assert!(err.contains("depends on"), "{dep}: {err}");
+    }
+}

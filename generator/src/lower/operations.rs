@@ -149,8 +149,7 @@ impl<'a> Lowerer<'a> {
             used
         });
         // Every `{name}` of the template must have a path parameter.
-        for segment in path.split('{').skip(1) {
-            let name = segment.split('}').next().unwrap_or_default();
+        for name in template {
             if !params.iter().any(|p| p.location == ParamLocation::Path && p.name.wire == name) {
                 params.push(Param {
                     name: Name::wire(name),
